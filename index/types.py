@@ -62,11 +62,12 @@ class Chunk:
 
 @dataclass
 class Hit:
-    """A chunk returned by retrieval, with the fused score and each retriever's rank (1-based)."""
+    """A chunk returned by retrieval: fused score, and each retriever's rank (1-based) and score."""
 
     chunk: Chunk
     score: float
     ranks: dict[str, int] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)  # raw: BM25 score, cosine
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,136 @@
+"""Corpus folder → index on disk: ingest, chunk, embed, index, publish atomically."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from . import store
+from .chunking import chunk_document, indexed_text
+from .config import Settings
+from .dense import DenseIndex
+from .embcache import EmbeddingCache
+from .embedding import Embedder
+from .ingest import IngestError, iter_corpus
+from .lang import vi
+from .lexical import LexicalIndex
+from .tokenize import tokenize
+from .types import Chunk, Document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildReport:
+    path: Path
+    documents: int
+    chunks: int
+    reused_documents: int  # unchanged since the previous build: not parsed again
+    embedded: int  # passages sent to the model (the rest came from the embedding cache)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _previous(settings: Settings) -> dict[str, tuple[Document, list[Chunk]]]:
+    """Documents and chunks of the current build, when it was built with the same settings."""
+    try:
+        old = store.load(settings.index_dir, settings.index_signature())
+    except (store.IndexMissingError, store.IndexMismatchError, OSError, ValueError, KeyError):
+        return {}
+    by_doc: dict[str, list[Chunk]] = {}
+    for chunk in old.chunks:
+        by_doc.setdefault(chunk.doc_id, []).append(chunk)
+    return {doc_id: (doc, by_doc.get(doc_id, [])) for doc_id, doc in old.documents.items()}
+
+
+def build_index(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    rebuild: bool = False,
+    progress: bool = True,
+) -> BuildReport:
+    """Build (or update) the index of ``settings.corpus_dir`` at ``settings.index_dir``."""
+    t0 = time.perf_counter()
+    seconds: dict[str, float] = {}
+    previous = {} if rebuild else _previous(settings)
+    embedder = embedder or Embedder.from_settings(settings)
+
+    documents: list[Document] = []
+    chunks: list[Chunk] = []
+    skipped: list[tuple[str, str]] = []
+    reused = 0
+    files = list(iter_corpus(settings.corpus_dir, settings))
+    for path, result in tqdm(files, desc="Reading documents", unit="doc", disable=not progress):
+        if isinstance(result, IngestError):
+            skipped.append((path.name, str(result)))
+            log.warning("skipped %s: %s", path.name, result)
+            continue
+        doc = result
+        old = previous.get(doc.doc_id)
+        if old and old[0].sha256 == doc.sha256:
+            doc, doc_chunks = old
+            reused += 1
+        else:
+            doc_chunks = chunk_document(doc, max_tokens=settings.chunk_max_tokens, min_chars=settings.chunk_min_chars)
+        documents.append(doc)
+        chunks.extend(doc_chunks)
+    seconds["parse+chunk"] = time.perf_counter() - t0
+
+    titles = {d.doc_id: d.meta.title for d in documents}
+    texts = [indexed_text(c, titles[c.doc_id]) for c in chunks]
+
+    t = time.perf_counter()
+    cache = EmbeddingCache(settings.cache_dir, f"{embedder.name}|{settings.passage_prefix}")
+    embedded = 0
+
+    def embed_missing(missing: list[str]) -> np.ndarray:
+        nonlocal embedded
+        embedded = len(missing)
+        return embedder.embed_passages(missing, show_progress=progress)
+
+    vectors = cache.embed(texts, embed_missing) if texts else np.zeros((0, embedder.dim), np.float32)
+    cache.close()
+    seconds["embed"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    lexical = LexicalIndex.build([tokenize(text) for text in texts])
+    seconds["bm25"] = time.perf_counter() - t
+    t = time.perf_counter()
+    dense = DenseIndex.build(vectors)
+    seconds["faiss"] = time.perf_counter() - t
+    restorer = vi.DiacriticRestorer.from_texts(d.text for d in documents if d.meta.lang == "vi")
+
+    manifest = {
+        "format": store.FORMAT_VERSION,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "settings": settings.index_signature(),
+        "model_name": embedder.name,
+        "dim": int(vectors.shape[1]) if len(vectors) else embedder.dim,
+        "documents": {d.doc_id: {"sha256": d.sha256, "title": d.meta.title} for d in documents},
+        "chunks": len(chunks),
+        "skipped": [{"file": f, "reason": r} for f, r in skipped],
+    }
+    t = time.perf_counter()
+    path = store.publish(
+        settings.index_dir,
+        lambda folder: store.write_build(
+            folder,
+            manifest=manifest,
+            documents=documents,
+            chunks=chunks,
+            vectors=vectors,
+            lexical=lexical,
+            dense=dense,
+            restorer=restorer,
+        ),
+    )
+    seconds["write"] = time.perf_counter() - t
+    seconds["total"] = time.perf_counter() - t0
+    return BuildReport(path, len(documents), len(chunks), reused, embedded, skipped, seconds)
+

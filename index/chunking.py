@@ -1,0 +1,209 @@
+"""Document → chunks cut along its heading tree, each carrying its section path.
+
+The cleaned text has one paragraph, heading or table row per line. Numbered lines ("I.", "1.1.",
+"a)", "（一）", "第三条") open nodes; each kind of marker is a level, nested in the order the kinds
+appear, so a document that lost its "I." headings still nests "1." / "1.1." / "a)" correctly.
+A subtree that fits the size limit becomes one chunk; a larger one is split between its children,
+packing small neighbours together, and a paragraph too long on its own is split between sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lang import vi, zh
+from .sentences import estimate_tokens, split_sentences
+from .types import Chunk, Document
+
+_TABLE_ROW = re.compile(r"\S\s\|\s")
+
+
+@dataclass
+class _Node:
+    kind: str
+    title: str  # shown in section paths when ``heading``
+    heading: bool  # a short heading line, not a numbered paragraph
+    lines: list[str] = field(default_factory=list)  # its own line and the content before children
+    children: list[_Node] = field(default_factory=list)
+
+    def all_lines(self) -> list[str]:
+        return self.lines + [line for child in self.children for line in child.all_lines()]
+
+
+def _patterns(lang: str) -> list[tuple[str, re.Pattern[str]]]:
+    if lang == "zh":
+        return zh.HEADING_PATTERNS
+    if lang == "vi":
+        return vi.HEADING_PATTERNS
+    return vi.HEADING_PATTERNS + zh.HEADING_PATTERNS
+
+
+def _is_caps_heading(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return (
+        8 <= len(line) <= 160
+        and len(line.split()) >= 2
+        and len(letters) >= 6
+        and sum(c.isupper() for c in letters) / len(letters) > 0.85
+        and not _TABLE_ROW.search(line)
+    )
+
+
+def _title(line: str, marker_end: int, lang: str) -> tuple[str, bool]:
+    """Label for the section path, and whether the line is a heading (vs a numbered paragraph)."""
+    label = line[:marker_end].strip()
+    body = line[marker_end:].strip()
+    limit = 40 if lang == "zh" else 110
+    if len(line) <= limit and not re.search(r"[.。;；,，]$", line):
+        return line.rstrip(":： ").strip(), True
+    # an inline heading: "（七）提升农村养老服务能力和水平。整合…", "b) Phương thức thực hiện: Chi cục…"
+    head = re.split(r"[:：。]", body, maxsplit=1)[0].strip()
+    if head != body and 0 < len(head) <= limit // 2 + 10:
+        return f"{label} {head}".strip(), True
+    return f"{label} {body[:40].rstrip()}…", False
+
+
+def _tree(text: str, lang: str) -> _Node:
+    root = _Node(kind="root", title="", heading=False)
+    stack: list[_Node] = [root]
+    patterns = _patterns(lang)
+    seen_heading = False
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        node = None
+        if not _TABLE_ROW.search(line):
+            for kind, pattern in patterns:
+                m = pattern.match(line)
+                if m and m.end() < len(line):
+                    title, heading = _title(line, m.end(), lang)
+                    node = _Node(kind, title, heading, [line])
+                    break
+            if node is None and seen_heading and _is_caps_heading(line):
+                # an all-caps line after the body started is a new part (an annex, a table title)
+                node = _Node("caps", line, True, [line])
+        if node is None:
+            stack[-1].lines.append(line)
+            continue
+        seen_heading = True
+        if node.kind == "caps":
+            del stack[1:]
+        else:
+            kinds = [n.kind for n in stack]
+            if node.kind in kinds:
+                del stack[kinds.index(node.kind) :]
+        stack[-1].children.append(node)
+        stack.append(node)
+    return root
+
+
+class _Packer:
+    """Packs lines into chunks of at most ``max_tokens``, never cutting a sentence."""
+
+    def __init__(self, doc: Document, max_tokens: int, min_chars: int):
+        self.doc, self.max_tokens, self.min_chars = doc, max_tokens, min_chars
+        self.chunks: list[Chunk] = []
+
+    def emit(self, lines: list[str], section: tuple[str, ...]) -> None:
+        text = "\n".join(lines).strip()
+        if not text:
+            return
+        prev = self.chunks[-1] if self.chunks else None
+        # a scrap too small to stand alone joins the chunk before it when that has room
+        if (
+            prev is not None
+            and len(text) < self.min_chars
+            and estimate_tokens(prev.text + text) <= self.max_tokens
+        ):
+            self.chunks[-1] = Chunk(prev.chunk_id, prev.doc_id, prev.ordinal, prev.text + "\n" + text, prev.section)
+            return
+        n = len(self.chunks)
+        self.chunks.append(Chunk(f"{self.doc.doc_id}#{n}", self.doc.doc_id, n, text, section))
+
+    def pack(self, lines: list[str], section: tuple[str, ...]) -> None:
+        """Greedy packing of whole lines; a table keeps its header row at the top of each chunk."""
+        buf: list[str] = []
+        size = 0
+        header: str | None = None
+        for line in lines:
+            row = bool(_TABLE_ROW.search(line))
+            header = (header or line) if row else None
+            for piece in self._pieces(line):
+                t = estimate_tokens(piece)
+                if buf and size + t > self.max_tokens:
+                    self.emit(buf, section)
+                    buf, size = [], 0
+                    if row and header and piece != header:
+                        buf, size = [header], estimate_tokens(header)
+                buf.append(piece)
+                size += t
+        self.emit(buf, section)
+
+    def _pieces(self, line: str) -> list[str]:
+        """A line too long for one chunk, cut between sentences (or clauses, as a last resort)."""
+        if estimate_tokens(line) <= self.max_tokens:
+            return [line]
+        pieces: list[str] = []
+        cur = ""
+        for sentence in split_sentences(line):
+            joiner = "" if zh.CJK_RUN.match(sentence[:1] or " ") else " "
+            candidate = f"{cur}{joiner}{sentence}" if cur else sentence
+            if cur and estimate_tokens(candidate) > self.max_tokens:
+                pieces.append(cur)
+                cur = sentence
+            else:
+                cur = candidate
+        if cur:
+            pieces.append(cur)
+        return pieces
+
+
+def _walk(node: _Node, path: tuple[str, ...], packer: _Packer) -> None:
+    if node.heading:
+        path = (*path, node.title)
+    if estimate_tokens("\n".join(node.all_lines())) <= packer.max_tokens:
+        packer.pack(node.all_lines(), path)
+        return
+    packer.pack(node.lines, path)
+    # neighbours that fit are packed together under the parent's path; big ones are split further
+    group: list[_Node] = []
+    size = 0
+    for child in node.children:
+        t = estimate_tokens("\n".join(child.all_lines()))
+        if t > packer.max_tokens:
+            _flush(group, path, packer)
+            group, size = [], 0
+            _walk(child, path, packer)
+            continue
+        if group and size + t > packer.max_tokens:
+            _flush(group, path, packer)
+            group, size = [], 0
+        group.append(child)
+        size += t
+    _flush(group, path, packer)
+
+
+def _flush(group: list[_Node], path: tuple[str, ...], packer: _Packer) -> None:
+    if len(group) == 1 and group[0].heading:
+        path = (*path, group[0].title)
+    if group:
+        packer.pack([line for child in group for line in child.all_lines()], path)
+
+
+def chunk_document(doc: Document, *, max_tokens: int = 320, min_chars: int = 40) -> list[Chunk]:
+    """Cut ``doc`` into chunks along its headings; every chunk knows its section path."""
+    packer = _Packer(doc, max_tokens, min_chars)
+    _walk(_tree(doc.text, doc.meta.lang), (), packer)
+    return packer.chunks
+
+
+def indexed_text(chunk: Chunk, title: str) -> str:
+    """What BM25 and the embedding model see: the passage under its document title and section.
+
+    Headings carry the topic ("2.1. Sở Y tế…"), so a passage of bare duties still matches a question
+    that names the agency or the plan.
+    """
+    head = " › ".join(part for part in (title, chunk.section_path) if part)
+    return f"{head}\n{chunk.text}" if head else chunk.text

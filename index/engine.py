@@ -1,0 +1,77 @@
+"""The engine's one entry point: open (or build) the index and answer questions.
+
+The CLI, the Telegram bot and the evaluation harness all go through `Engine`, so they give the
+same answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from . import store
+from .answer import answer
+from .build import BuildReport, build_index
+from .config import Settings
+from .embedding import Embedder
+from .retrieve import Retriever
+from .types import Answer, Hit
+
+
+class Engine:
+    def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None):
+        self.settings = settings or Settings()
+        self.embedder = embedder or Embedder.from_settings(self.settings)
+        self._lock = threading.Lock()
+        self._retriever: Retriever | None = None
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, *, build_if_missing: bool = False, progress: bool = True) -> Engine:
+        """Load the index; with ``build_if_missing``, build it first when there is none."""
+        engine = cls(settings)
+        try:
+            engine.reload()
+        except store.IndexMissingError:
+            if not build_if_missing:
+                raise
+            engine.build(progress=progress)
+        return engine
+
+    def build(self, *, rebuild: bool = False, progress: bool = True) -> BuildReport:
+        """Build or update the index, then answer from the new one."""
+        report = build_index(self.settings, embedder=self.embedder, rebuild=rebuild, progress=progress)
+        self.reload()
+        return report
+
+    def reload(self) -> None:
+        """Switch to the current build on disk (atomically for callers: one reference swap)."""
+        stored = store.load(self.settings.index_dir, self.settings.index_signature())
+        with self._lock:
+            self._retriever = Retriever(stored, self.embedder, self.settings)
+
+    @property
+    def index(self) -> store.StoredIndex:
+        return self._current().stored
+
+    def _current(self) -> Retriever:
+        with self._lock:
+            if self._retriever is None:
+                raise store.IndexMissingError("the index is not loaded")
+            return self._retriever
+
+    def retrieve(self, question: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
+        retriever = self._current()
+        return retriever.search(retriever.query(question), k=k, mode=mode)
+
+    def ask(self, question: str, k: int | None = None, mode: str = "hybrid") -> Answer:
+        retriever = self._current()
+        query = retriever.query(question)
+        hits = retriever.search(query, k=k or self.settings.top_k, mode=mode)
+        return answer(
+            query,
+            hits,
+            lexical=retriever.stored.lexical,
+            documents=retriever.stored.documents,
+            min_confidence=self.settings.min_confidence,
+            year=dt.date.today().year,
+        )

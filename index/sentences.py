@@ -1,0 +1,36 @@
+"""Split text into sentences and clauses, whatever the script (the rules come from lang/)."""
+
+from __future__ import annotations
+
+import re
+
+from .lang import vi, zh
+
+
+def _split(text: str, patterns: tuple[re.Pattern[str], ...]) -> list[str]:
+    parts = [text]
+    for pattern in patterns:
+        parts = [p for part in parts for p in pattern.split(part)]
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of one paragraph; a paragraph with no sentence end is one sentence."""
+    return _split(text, (zh.SENTENCE_BREAK, vi.SENTENCE_BREAK))
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """Clauses of one sentence, at commas, colons and semicolons."""
+    return _split(sentence, (zh.CLAUSE_BREAK, vi.CLAUSE_BREAK))
+
+
+def estimate_tokens(text: str) -> int:
+    """A generous estimate of XLM-R sentencepiece tokens, without loading the tokenizer.
+
+    CJK characters count one each, other words about 1.5 (Vietnamese syllables with diacritics
+    often split in two), punctuation one. Measured against the real tokenizer in the tests.
+    """
+    cjk = sum(len(run) for run in zh.CJK_RUN.findall(text))
+    words = len(re.findall(r"[^\W\d_]+|\d+", zh.CJK_RUN.sub(" ", text)))
+    punct = len(re.findall(r"[^\w\s]", text))
+    return int(cjk + 1.5 * words + punct) + 2

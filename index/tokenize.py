@@ -1,0 +1,33 @@
+"""Text → BM25 tokens, for both languages at once.
+
+A passage or question may mix scripts (a Vietnamese plan citing a number, a Chinese question naming
+"Kon Tum"), so tokens are made per script run: CJK runs go through jieba, everything else through
+the Vietnamese rules (folded syllables and their pairs), which also serve plain Latin text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from .lang import vi, zh
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width "２０２２" → "2022", "（" → "("), lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def tokenize(text: str) -> list[str]:
+    text = normalize(text)
+    out: list[str] = []
+    pos = 0
+    for run in zh.CJK_RUN.finditer(text):
+        out.extend(vi.tokens(text[pos : run.start()]))
+        out.extend(zh.words(run.group()))
+        pos = run.end()
+    out.extend(vi.tokens(text[pos:]))
+    return out
+
+
+def tokenize_many(texts: list[str]) -> list[list[str]]:
+    return [tokenize(t) for t in texts]

@@ -1,0 +1,48 @@
+from index.lang import question_lang, vi
+
+
+def test_fold_removes_every_diacritic_including_d_stroke():
+    assert vi.fold("Hồ sơ đề nghị Ủy ban nhân dân tỉnh Đắk Lắk") == "Ho so de nghi Uy ban nhan dan tinh Dak Lak"
+
+
+def test_bare_and_marked_questions_give_the_same_tokens():
+    marked = vi.tokens("Hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào?")
+    bare = vi.tokens("ho so de nghi khen thuong gui cham nhat khi nao")
+    assert marked == bare
+    assert "khen_thuong" in bare  # syllable pairs stand in for compound words
+
+
+def test_numbers_and_dates_stay_whole_and_also_split():
+    toks = vi.tokens("chậm nhất 30/12 hàng năm, kinh phí 5.444 triệu đồng")
+    assert "30/12" in toks and "30" in toks and "12" in toks
+    assert "5.444" in toks
+
+
+def test_stopwords_do_not_swallow_content_syllables():
+    # "cơ quan" folds to "co quan": "co" must survive although "có" is a function word
+    assert "co_quan" in vi.tokens("Cơ quan nào chủ trì?")
+
+
+def test_restorer_puts_back_diacritics_from_corpus_spellings():
+    corpus = [
+        "Hồ sơ đề nghị UBND tỉnh khen thưởng gửi về Sở Lao động chậm nhất 30/12 hàng năm.",
+        "Sở Y tế phối hợp thực hiện giám sát. Sở Y tế chủ trì.",
+    ]
+    restorer = vi.DiacriticRestorer.from_texts(corpus)
+    assert restorer.restore("ho so de nghi khen thuong gui cham nhat khi nao") == (
+        "hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào"
+    )
+    assert restorer.restore("So y te phoi hop gi") == "Sở y tế phối hợp gì"
+
+
+def test_restorer_keeps_unknown_words_and_marked_words_as_typed():
+    restorer = vi.DiacriticRestorer.from_texts(["Sở Y tế chủ trì."])
+    assert restorer.restore("xyzzy Sở y te") == "xyzzy Sở y tế"
+
+
+def test_question_language():
+    assert question_lang("2022年绥宁县残疾人两项补贴标准提高到多少？") == "zh"
+    assert question_lang("ho so de nghi khen thuong") == "vi"
+    assert question_lang("Kon Tum 的计划什么时候报告？") == "zh"
+    assert vi.looks_vietnamese("ho so de nghi khen thuong gui cham nhat khi nao")
+    assert not vi.looks_vietnamese("what is the deadline")
