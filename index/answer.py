@@ -55,8 +55,14 @@ def _candidates(hits: list[Hit]) -> list[_Candidate]:
             line = line.strip()
             if not line:
                 continue
-            if _HEADING_LINE.match(line) and len(line) <= 120:
-                context = line.rstrip(":：")
+            marked = _HEADING_LINE.match(line)
+            if line.endswith((":", "：")) or (marked and len(line) <= 80 and not re.search(r"[.。;；]$", line)):
+                # a heading or a list's lead-in ("Hồ sơ … bao gồm:") is the context of what follows
+                context = line.rstrip(":： ")
+                continue
+            head = re.split(r"[:：。]", line, maxsplit=1)[0]
+            if marked and len(head) < min(60, len(line) - 15):
+                context = head.strip()  # an inline heading: "b) Phương thức thực hiện: Chi cục …"
             for sentence in split_sentences(line):
                 if len(sentence) >= 8:
                     out.append(_Candidate(sentence, context, i))

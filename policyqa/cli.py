@@ -120,6 +120,21 @@ def cmd_chat(args: argparse.Namespace) -> int:
             print(f"({answer.qtype}, {1000 * (time.perf_counter() - t):.0f} ms)")
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.harness import evaluate_qa
+
+    engine = _open_engine(args)
+    retrievers = ["bm25", "dense", "hybrid"] if args.retriever == "all" else [args.retriever]
+    out = Path(args.out)
+    metrics = evaluate_qa(engine, Path(args.dataset), out, retrievers=retrievers, progress=not args.quiet)
+    for retriever, m in metrics.items():
+        o = m["overall"]
+        figures = ", ".join(f"{k} {o[k]:.3f}" for k in ("hit@1", "hit@5", "mrr@10", "answer_acc", "abstain_ok", "false_abstain") if o.get(k) is not None)
+        print(f"{retriever:>6}: n={o['n']}  {figures}")
+    print(f"report: {out / 'report.md'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--corpus", metavar="DIR", help="folder of documents to index (default: the bundled corpus/)")
@@ -167,6 +182,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=10, help="passages to retrieve (default: 10)")
     p.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("eval", parents=[common], help="measure retrieval and answers on an evaluation set",
+                       description="Runs a QA JSONL set (../shared/EVAL_FORMAT.md) through the engine and "
+                       "writes metrics.json, results.jsonl and report.md.")
+    p.add_argument("--dataset", default=str(Path(__file__).resolve().parent.parent / "eval" / "sets" / "dev.jsonl"),
+                   help="QA JSONL file (default: eval/sets/dev.jsonl)")
+    p.add_argument("--out", default="eval/runs/latest", help="output folder (default: eval/runs/latest)")
+    p.add_argument("--retriever", choices=("hybrid", "bm25", "dense", "all"), default="hybrid",
+                   help="retriever to evaluate; 'all' runs the three side by side")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_eval)
     return parser
 
 

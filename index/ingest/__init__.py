@@ -1,0 +1,87 @@
+"""Source files → Documents: one reader per format, shared cleanup, metadata by rules.
+
+    doc = load_document(path, "001_3219cb14693d0162.txt", settings)
+    for path, result in iter_corpus(settings.corpus_dir, settings):
+        if isinstance(result, IngestError):
+            print(f"skipped {path.name}: {result}")
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from index.config import Settings
+from index.types import Document
+
+
+class IngestError(Exception):
+    """A file that cannot be turned into a Document; ``reason`` says why in plain words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# The readers raise IngestError, so they are imported once it exists.
+from index.ingest import docx, html, pdf, text  # noqa: E402
+from index.ingest.cleanup import clean  # noqa: E402
+from index.metadata import extract_metadata  # noqa: E402
+
+_READERS = {".txt": text, ".md": text, ".html": html, ".htm": html, ".pdf": pdf, ".docx": docx}
+SUPPORTED_SUFFIXES = frozenset(_READERS)
+
+
+def load_document(path: Path, doc_id: str, settings: Settings) -> Document:
+    """Read, clean and describe one file; IngestError when it cannot be used."""
+    suffix = path.suffix.lower()
+    if suffix not in _READERS:
+        raise IngestError(f"unsupported file type {suffix or '(no extension)'}")
+    data = _read_bytes(path, settings.max_file_bytes)
+    if not data.strip():
+        raise IngestError("empty file")
+    cleaned = clean(_READERS[suffix].read(data, settings))
+    if not cleaned:
+        raise IngestError("no text could be extracted" + (" (scanned PDF?)" if suffix == ".pdf" else ""))
+    return Document(
+        doc_id=doc_id,
+        text=cleaned,
+        meta=extract_metadata(cleaned, fallback_title=path.stem),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def iter_corpus(corpus_dir: Path, settings: Settings) -> Iterator[tuple[Path, Document | IngestError]]:
+    """Every file under ``corpus_dir`` (recursive, sorted, hidden files and folders skipped) with
+    its Document, or the IngestError that says why it was skipped."""
+    found = []
+    for root, dirs, files in os.walk(corpus_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [Path(root, name) for name in files if not name.startswith(".")]
+    for path in sorted(found, key=lambda p: p.relative_to(corpus_dir).as_posix()):
+        doc_id = path.relative_to(corpus_dir).as_posix()
+        try:
+            yield path, load_document(path, doc_id, settings)
+        except IngestError as e:
+            yield path, e
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """The file's bytes, reading at most one byte past ``limit`` so a huge file costs nothing."""
+    try:
+        with path.open("rb") as f:
+            data = f.read(limit + 1)
+    except OSError as e:
+        raise IngestError(f"cannot read the file ({e.strerror or e})") from e
+    if len(data) > limit:
+        raise IngestError(f"file is larger than {_size(limit)}")
+    return data
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("MB", 2**20), ("KB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:g} {unit}"
+    return f"{n} bytes"

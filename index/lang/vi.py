@@ -191,7 +191,7 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
     ),
     "amount": (
         "bao nhieu tien", "kinh phi", "muc ho tro", "muc chi", "ngan sach", "so tien", "tong kinh phi",
-        "chi phi", "dong", "von", "tien", "muc", "bao nhieu",
+        "chi phi", "von", "bao nhieu",
     ),
     "target": (
         "muc tieu", "chi tieu", "phan dau", "ty le", "dat bao nhieu", "den nam", "ty so", "phan tram",
@@ -241,5 +241,150 @@ NOT_FOUND = (
 
 # --- metadata ------------------------------------------------------------------------------------
 # (document numbers, issuing bodies, dates of issue, implementation periods)
+# Used by index/metadata.py and index/ingest/cleanup.py on NFC text where a rebuilt table row
+# reads "cell | cell".
+
+# Letters no other Latin-script language uses: their share tells Vietnamese apart, and tells a
+# right decoding (cp1258, GB18030, …) from mojibake.
+VI_SPECIFIC = re.compile("[ăđơưĩũĂĐƠƯĨŨ\u1ea0-\u1ef9]")
+_UP = "A-ZĐ" + _VI_LETTERS.upper()
+_CAP_WORD = f"[{_UP}][^\\W\\d_]*"
+
+# "161/KH-UBND", "34/2014/QĐ-TTg", "385 /KH-UBND" (the stray space is dropped by normalize_number)
+_NUMBER = r"\d{1,5}(?:\s*/\s*\d{4})?\s*/\s*[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)*"
+# "Số: 2516/KH-UBND", "Số hiệu: | 161/KH-UBND" (a cell of a legal database's metadata table)
+NUMBER_CUE = re.compile(rf"(?:^|\|)\s*(?:Số hiệu|Số)\s*:\s*(?:\|\s*)?(?P<num>{_NUMBER})")
+
+DOC_TYPES = (
+    "Kế hoạch", "Quyết định", "Nghị quyết", "Nghị định", "Thông tư liên tịch", "Thông tư",
+    "Chỉ thị", "Công văn", "Công điện", "Thông báo", "Báo cáo", "Đề án", "Chương trình",
+    "Hướng dẫn", "Quy chế", "Quy định", "Pháp lệnh", "Luật", "Tờ trình", "Kết luận",
+)
+_TYPES = "|".join(DOC_TYPES)
+# A legal database's first line: "Kế hoạch 161/KH-UBND năm 2016 thực hiện Đề án …" (fullmatch)
+NUMBERED_TITLE = re.compile(rf"(?P<title>(?:{_TYPES})\s+(?:số\s+)?(?P<num>{_NUMBER})(?:\s.*)?)")
+# "KẾ HOẠCH" alone on its line; the next line is the subject (fullmatch)
+DOC_TYPE_LINE = re.compile(rf"(?P<type>{_TYPES})", re.IGNORECASE)
+TITLE_LINE = None  # Vietnamese titles are "type line + subject line", handled above
+
+
+def normalize_number(raw: str) -> str:
+    return re.sub(r"\s+", "", raw)
+
+
+# The body starts at the first part ("I. MỤC TIÊU", "1. Mục tiêu"); the header is above it (match)
+BODY_START = re.compile(r"(?:[IVX]+|1)\.\s|(?:Chương|CHƯƠNG|Điều|ĐIỀU|Phần|PHẦN)\s+(?:I|1)\b")
+# Opening lines that cite other documents ("Căn cứ Quyết định … giai đoạn 2016-2025"): their
+# periods are not the plan's own (match)
+CITATION = re.compile(r"(?:Căn cứ|Thực hiện|Theo)\s")
+
+
+# Dates of issue, all in the header (search).
+_DMY = r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
+# "Thanh Hóa, ngày 24 tháng 10 năm 2016" at the start of a line or a cell
+PLACE_DATE = re.compile(rf"(?:^|\|)\s*(?P<place>[^\W\d_][^,|\d]{{0,40}}?),\s*{_DMY}", re.IGNORECASE)
+DATE_RULES = (
+    (PLACE_DATE, "head"),
+    (re.compile(r"Ngày ban hành\s*:\s*\|?\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"), "head"),
+)
+
+# Issuing bodies: "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH" (header cell, fullmatch), "Ủy ban nhân dân tỉnh
+# Hà Tĩnh ban hành …" (mention, search), "Nơi ban hành: | Tỉnh Thanh Hóa" (database cell).
+_BODIES = {
+    "ỦY BAN NHÂN DÂN": "UBND", "UỶ BAN NHÂN DÂN": "UBND", "UBND": "UBND",
+    "HỘI ĐỒNG NHÂN DÂN": "HĐND", "HĐND": "HĐND",
+}
+_LEVELS = "tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn"
+_PLACE = rf"(?P<place>{_CAP_WORD}(?:(?:\s+|\s*-\s*){_CAP_WORD}){{0,4}})"
+ISSUER_HEADER = re.compile(
+    rf"(?P<body>{'|'.join(_BODIES)})(?:\s+(?P<level>{_LEVELS.upper()})\s+{_PLACE})?"
+)
+ISSUER_MENTION = re.compile(
+    rf"(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+(?P<level>{_LEVELS})\b(?:\s+{_PLACE})?"
+)
+PLACE_CUE = re.compile(
+    r"Nơi ban hành\s*:\s*\|?\s*(?:(?P<level>Tỉnh|Thành phố|Huyện|Quận|Thị xã)\s+)?"
+    r"(?P<place>[^|]+?)\s*(?:\||$)"
+)
+# The body a number's suffix names: "161/KH-UBND" → UBND (the place comes from the header)
+_SUFFIX_BODIES = {"UBND": "UBND", "HĐND": "HĐND", "TTg": "Thủ tướng Chính phủ", "CP": "Chính phủ"}
+
+
+def find_issuer(head: list[str], lines: list[str], number: str | None) -> tuple[str | None, str | None]:
+    """("UBND tỉnh Kon Tum", "Kon Tum") from the header, the number's suffix and the first pages."""
+    kind = level = place = None
+    for line in head:
+        for cell in line.split(" | "):
+            if m := ISSUER_HEADER.fullmatch(cell.strip()):
+                kind = _BODIES[m["body"].upper()]
+                if m["place"]:
+                    place = m["place"].title()
+                    return f"{kind} {m['level'].lower()} {place}", place
+        if m := PLACE_CUE.search(line):
+            level, place = (m["level"] or "").lower() or None, m["place"]
+        elif not place and (m := PLACE_DATE.search(line)):
+            place = m["place"].strip()
+    kind = kind or _SUFFIX_BODIES.get((number or "").rsplit("-", 1)[-1])
+    if kind not in ("UBND", "HĐND"):
+        return kind, place
+    if not place:
+        return None, None
+    # the level is in the opening: "Ủy ban nhân dân tỉnh Hà Tĩnh ban hành", "UBND tỉnh ban hành …"
+    mentions = (m for line in lines[:60] for m in ISSUER_MENTION.finditer(line))
+    level = level or next((m["level"] for m in mentions if m["place"] in (None, place)), None)
+    return " ".join(p for p in (kind, level, place) if p), place
+
+
+# Implementation periods: "giai đoạn 2020 - 2025 định hướng đến năm 2030", "từ năm 2016 đến năm 2020"
+_SPAN = re.compile(
+    r"giai đoạn\s+(?P<a>\d{4})\s*[-–—]\s*(?P<b>\d{4})"
+    r"(?:\s*,?\s*(?:và\s+)?(?:định hướng|tầm nhìn)\s+(?:đến\s+)?(?:năm\s+)?(?P<c>\d{4}))?",
+    re.IGNORECASE,
+)
+_FROM_TO = re.compile(r"từ năm\s+(?P<a>\d{4})\s+đến năm\s+(?P<b>\d{4})", re.IGNORECASE)
+# Fallback: the target year of the plan's own objectives ("Phấn đấu đến năm 2020, …")
+OBJECTIVES_CUE = re.compile(r"^(?:[IVX]+\.\s*|\d+\.\s*)?(?:Mục tiêu|MỤC TIÊU)")
+TARGET_YEAR = re.compile(r"đến năm\s+(?P<b>\d{4})", re.IGNORECASE)
+
+
+def read_period(text: str, in_title: bool) -> tuple[str, int] | None:
+    """("2020-2025 (định hướng đến 2030)", 2030): a period stated in ``text``; None when there is none."""
+    if m := _SPAN.search(text):
+        if m["c"]:
+            return f"{m['a']}-{m['b']} (định hướng đến {m['c']})", int(m["c"])
+        return f"{m['a']}-{m['b']}", int(m["b"])
+    if m := _FROM_TO.search(text):
+        return f"{m['a']}-{m['b']}", int(m["b"])
+    return None
+
+
+# Page chrome and back matter (cleanup). Whole lines only; nothing here may match real content.
+# Legal databases append lists of documents related by number:
+# "Chỉ thị 04/CT-BYT năm 2017 về … Ban hành: 04/07/2017 | Cập nhật: 05/07/2017"
+CHROME_PATTERN = re.compile(
+    r".*\bBan hành:\s*\d{1,2}/\d{1,2}/\d{4}\s*\|\s*Cập nhật:\s*\d{1,2}/\d{1,2}/\d{4}"
+    r"|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    r"|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc"
+    r"|(?:Lược đồ|Tải về|In văn bản|Lưu văn bản|Theo dõi hiệu lực VB|Chia sẻ qua:?|Văn bản gốc"
+    r"|Văn bản tiếng Anh|Bạn Chưa Đăng Nhập Thành Viên!?|Đăng nhập|Đăng ký)"
+)
+LINK_LIST_HEADERS = ("Văn bản liên quan", "Bài viết liên quan", "Tin liên quan", "Tin cùng chuyên mục")
+# "Nơi nhận:" opens the recipients list ("- Bộ LĐTBXH (B/c); … - Lưu: VT, VX2.") (match)
+RECIPIENTS = re.compile(r"Nơi nhận\b")
+RECIPIENT_ITEM = re.compile(r"[-+•]\s*.*|Lưu\s*:.*")  # fullmatch
+# Signature block: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "(Đã ký)", then the name
+_TITLES = "CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|THỨ TRƯỞNG|THỦ TƯỚNG|CHÁNH VĂN PHÒNG|TRƯỞNG BAN|VIỆN TRƯỞNG"
+SIGNATURE_LINE = re.compile(
+    rf"(?:(?:TM|KT|TL|TUQ|Q|T/M|K/T)\.\s*[{_UP} .]+|(?:PHÓ\s+)?(?:TỔNG\s+)?(?:{_TITLES})"
+    r"|\(?[Đđ]ã ký\)?|\(Ký,? ghi rõ họ tên[^)]*\))"
+)
+SIGNER_NAME = re.compile(rf"{_CAP_WORD}(?:\s+{_CAP_WORD}){{1,4}}")
+# A PDF page's number line: "Trang 3", "Trang 3/10", "Trang 3 trên 10" (fullmatch)
+PAGE_NUMBER = re.compile(r"Trang\s*\d{1,4}(?:\s*(?:/|trên)\s*\d{1,4})?", re.IGNORECASE)
+
+
+def continues(prev: str, line: str) -> bool:
+    """A line starting in lowercase continues the previous one ("… nâng dần" / "tỷ lệ xã …")."""
+    return line[:1].islower()
 
 # --- end metadata --------------------------------------------------------------------------------

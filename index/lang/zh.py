@@ -111,5 +111,120 @@ NOT_FOUND = "在现有文件中没有找到相关内容。请换个问法，或�
 
 # --- metadata ------------------------------------------------------------------------------------
 # (文号, issuing bodies, dates of issue, implementation periods)
+# Used by index/metadata.py and index/ingest/cleanup.py on NFC text where a rebuilt table row
+# reads "cell | cell".
+
+# 文号: "郴政办发〔2018〕18号"; scraped pages also write [2018], （2018） or ［2018］
+_NUMBER = f"[{CJK}]{{1,12}}\\s*[〔\\[［(（]\\s*\\d{{4}}\\s*[〕\\]］)）]\\s*\\d{{1,5}}\\s*号"
+_NUMBER_PARTS = re.compile(
+    f"(?P<org>[{CJK}]+)\\s*[〔\\[［(（]\\s*(?P<y>\\d{{4}})\\s*[〕\\]］)）]\\s*(?P<n>\\d+)\\s*号"
+)
+NUMBER_CUE = re.compile(f"(?:文号|发文字号)\\s*[：:]\\s*(?P<num>{_NUMBER})")
+# A 文号 alone on its line, or a page title "郴政办发〔2018〕18号 关于…的实施意见" (fullmatch).
+# A 文号 inside a sentence ("…的通知》（绥财绩〔2023〕1号）") cites another document: never matched.
+NUMBERED_TITLE = re.compile(f"(?P<num>{_NUMBER})(?:\\s*(?P<title>[^\\s，。].*))?")
+DOC_TYPE_LINE = None  # Chinese titles sit on one line
+_DOC_TYPES = "实施意见|指导意见|意见|通知|通告|公告|决定|报告|方案|办法|规定|细则|规划|计划|纲要|条例|批复|要点|总结"
+# "2022年度部门整体支出绩效自评报告" (fullmatch; "附件1" before it is dropped)
+TITLE_LINE = re.compile(f"(?:附件\\s*[\\d-]*\\s*)?(?P<title>[^，。；！？\\s]{{2,80}}?(?:{_DOC_TYPES}))")
+
+
+def normalize_number(raw: str) -> str:
+    m = _NUMBER_PARTS.search(raw)
+    return f"{m['org']}〔{m['y']}〕{m['n']}号" if m else re.sub(r"\s+", "", raw)
+
+
+# The body starts at "一、" or "第一章/条"; the header is above it (match)
+BODY_START = re.compile("一[、.．]|第一[章条部编]")
+# Opening lines that cite other documents: their periods are not the plan's own (match)
+CITATION = re.compile("根据|按照|依据|为贯彻|为落实")
+
+
+# Dates of issue: the 成文日期 line under the title or the signature, then the page's own fields
+# (登记日期 is when the website registered it: a fallback only).
+_YMD = r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+_DATE_LINE = re.compile(f"^[（(]?{_YMD}[）)]?$")
+_FIELD_DATE = r"\s*[：:]\s*(?P<y>\d{4})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})"
+DATE_RULES = (
+    (_DATE_LINE, "head"),
+    (_DATE_LINE, "tail"),
+    (re.compile(f"(?:成文日期|发文日期|签发日期|签署日期){_FIELD_DATE}"), "head"),
+    (re.compile(f"(?:登记日期|发布日期|公开日期){_FIELD_DATE}"), "head"),
+)
+
+# Issuing body on its own line, maybe in brackets: "郴州市人民政府办公室", "（绥宁县民政局）" (fullmatch)
+ISSUER_LINE = re.compile(
+    f"[（(]?(?P<issuer>[{CJK}]{{2,24}}?(?:人民政府办公室|人民政府办公厅|人民政府|人大常委会|委员会"
+    f"|办公室|办公厅|局|厅|委|署|院|部|中心))[）)]?"
+)
+# The place an issuer's name starts with: "郴州市", "绥宁县", "郴州市北湖区" (match at the start)
+_PLACE = re.compile(f"(?:[{CJK}]{{2,7}}?(?:省|自治区|市|自治州|地区|盟|县|区|旗)){{1,2}}")
+
+
+def find_issuer(head: list[str], lines: list[str], number: str | None) -> tuple[str | None, str | None]:
+    """("郴州市人民政府办公室", "郴州市"): the body named on its own line in the header or signature."""
+    for line in [*head, *lines[-12:]]:
+        if m := ISSUER_LINE.fullmatch(line):
+            place = _PLACE.match(m["issuer"])
+            return m["issuer"], place.group(0) if place else None
+    return None, None
+
+
+# Periods: "（2021—2025年）", "“十四五”" and, in a title only, "2022年度" (search)
+_SPAN = re.compile(r"(?P<a>\d{4})\s*[-—–~至到]\s*(?P<b>\d{4})\s*年")
+_FIVE_YEAR_PLANS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020),
+                    "十四五": (2021, 2025), "十五五": (2026, 2030)}
+_FIVE_YEAR = re.compile("|".join(_FIVE_YEAR_PLANS))
+_YEAR = re.compile(r"(?P<b>\d{4})\s*年度")
+# Fallback: the target year of the plan's own objectives ("（三）发展目标。到2020年，…")
+OBJECTIVES_CUE = re.compile(r"发展目标|主要目标|工作目标|总体目标")
+TARGET_YEAR = re.compile(r"到\s*(?P<b>\d{4})\s*年")
+
+
+def read_period(text: str, in_title: bool) -> tuple[str, int] | None:
+    """("2021-2025", 2025): a period stated in ``text``; None when there is none."""
+    if m := _SPAN.search(text):
+        return f"{m['a']}-{m['b']}", int(m["b"])
+    if in_title and (m := _FIVE_YEAR.search(text)):
+        a, b = _FIVE_YEAR_PLANS[m.group(0)]
+        return f"{a}-{b}", b
+    if in_title and (m := _YEAR.search(text)):
+        return m["b"], int(m["b"])
+    return None
+
+
+# Page chrome and back matter (cleanup). Whole lines only; nothing here may match real content.
+_SITE_FIELDS = (
+    "索引号|统一登记号|公开方式|公开范围|信息时效期|签署日期|登记日期|所属机构|所属主题|发文日期"
+    "|公开责任部门|发布机构|发布日期|成文日期|主题分类|有效性|发文机关|文号"
+)
+_NAV = "网站地图|网站帮助|联系我们|关于我们|设为首页|加入收藏|网站声明|隐私声明|使用帮助|无障碍浏览"
+CHROME_PATTERN = re.compile(
+    "扫一扫在手机打开当前页|扫一扫在手机上查看当前页面|打印|分享|关闭|关闭窗口|返回顶部|上一篇.*|下一篇.*"
+    "|【(?:打印|关闭|字体|我要打印|关闭窗口)[^】]*】.*|字号[：:]?\\s*大\\s*中\\s*小"
+    f"|(?:{_NAV})(?:\\s*[|｜]\\s*(?:{_NAV}))*"
+    "|(?:主办单位|承办单位|协办单位|联系电话|联系地址|网站标识码|技术支持|备案/许可证编号|ICP备案号)[：:].*"
+    "|.{0,20}公网安备.{0,30}|.{0,20}ICP备\\s*\\d+号.{0,30}|版权所有.*"
+    "|[（(]此件[^）)]{0,10}公开[^）)]{0,6}[）)]|[（(]此件不公开[）)]"
+    f"|(?:{_SITE_FIELDS})\\s*[：:]\\s*"  # a page field left empty ("签署日期：")
+    "|抄送[：:].*"
+)
+# Headers of link lists ("相关文章" then "» …" lines) and attachment lists ("文档附件：" then "….doc")
+LINK_LIST_HEADERS = ("相关文章", "相关链接", "相关阅读", "相关新闻", "相关文件", "文档附件", "附件下载")
+RECIPIENTS = RECIPIENT_ITEM = None  # 抄送 is one line: CHROME_PATTERN drops it
+SIGNATURE_LINE = None  # the issuer and date under a Chinese text are kept: they date it
+SIGNER_NAME = None
+# A PDF page's number line: "第3页", "第 3 页 共 10 页", "共10页 第3页" (fullmatch)
+PAGE_NUMBER = re.compile(r"第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页")
+
+
+def continues(prev: str, line: str) -> bool:
+    """A sentence cut mid-word: "…加强社区综合服" / "务设施建设". The previous line must be prose
+    (it has inner punctuation), not a heading like "成绩六：坚决守住民政领域安全底线", and the
+    line must not open an annex ("附件：…")."""
+    return (
+        bool(CJK_RUN.match(prev[-1:])) and bool(CJK_RUN.match(line[:1]))
+        and bool(re.search("[，。；]", prev)) and not line.startswith("附件")
+    )
 
 # --- end metadata --------------------------------------------------------------------------------

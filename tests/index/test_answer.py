@@ -1,0 +1,92 @@
+import pytest
+
+from index.answer import MAX_ANSWER_CHARS, answer, classify_question
+from index.lexical import LexicalIndex
+from index.retrieve import prepare_query
+from index.tokenize import tokenize
+from index.types import Chunk, DocMeta, Document, Hit
+
+
+@pytest.mark.parametrize(
+    "question, qtype",
+    [
+        ("Hồ sơ đề nghị khen thưởng phải gửi chậm nhất khi nào?", "deadline"),
+        ("ho so de nghi khen thuong gui cham nhat khi nao", "deadline"),
+        ("Cơ quan nào chủ trì tổ chức hội thảo?", "responsibility"),
+        ("so y te co trach nhiem gi", "responsibility"),
+        ("Điều kiện để xã được công nhận phù hợp với trẻ em là gì?", "eligibility"),
+        ("Tổng kinh phí thực hiện đề án là bao nhiêu?", "amount"),
+        ("Mục tiêu tỷ lệ xã đạt chuẩn đến năm 2020 là bao nhiêu phần trăm?", "target"),
+        ("2022年绥宁县残疾人两项补贴标准提高到多少？", "amount"),
+        ("哪个部门负责养老机构的监管？", "responsibility"),
+        ("申请养老服务补贴需要符合什么条件？", "eligibility"),
+        ("到2020年全市养老床位总数的目标是多少？", "target"),
+        ("自评报告什么时候之前要报送？", "deadline"),
+        ("Kế hoạch này nhằm mục đích gì?", "other"),
+    ],
+)
+def test_question_types(question, qtype):
+    assert classify_question(question) == qtype
+
+
+PASSAGES = [
+    (
+        "3.3. Khen thưởng",
+        "3.3. Khen thưởng\n- Xã được công nhận đạt tiêu chuẩn được khen thưởng theo quy định.\n"
+        "- Hồ sơ đề nghị UBND tỉnh khen thưởng gửi về Sở Lao động, Thương binh và Xã hội chậm nhất 30/12 hàng năm.",
+    ),
+    (
+        "7. Sở Y tế",
+        "7. Sở Y tế:\nPhối hợp với Sở Lao động, Thương binh và Xã hội thực hiện giám sát việc đánh giá tiêu chí 8, 9, 10.",
+    ),
+    ("5. Kinh phí", "5. Kinh phí thực hiện:\nDự kiến tổng kinh phí đầu tư giai đoạn 2016-2020: 5.444 triệu đồng."),
+    ("（三）发展目标", "（三）发展目标。到2020年，全市养老床位总数达到2.9万张；护理型床位占比不低于30%。"),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    doc = Document("plan.txt", "", DocMeta(title="Kế hoạch 2516/KH-UBND", lang="vi", number="2516/KH-UBND"), "0")
+    chunks = [Chunk(f"plan.txt#{i}", "plan.txt", i, text, (section,)) for i, (section, text) in enumerate(PASSAGES)]
+    lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
+    return {"plan.txt": doc}, chunks, lexical
+
+
+def _ask(question, corpus, order, dense=0.9):
+    docs, chunks, lexical = corpus
+    hits = [Hit(chunks[i], 1.0 / (1 + r), {"bm25": r + 1}, {"dense": dense}) for r, i in enumerate(order)]
+    return answer(prepare_query(question, None), hits, lexical=lexical, documents=docs, min_confidence=0.35, year=2026)
+
+
+@pytest.mark.parametrize(
+    "question, order, expected",
+    [
+        ("Hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào?", [0, 1, 2], "30/12"),
+        ("ho so de nghi khen thuong gui cham nhat khi nao", [0, 2, 1], "30/12"),
+        ("Sở Y tế làm gì?", [0, 1, 2], "tiêu chí 8, 9, 10"),
+        ("Tổng kinh phí là bao nhiêu?", [0, 2, 1], "5.444 triệu đồng"),
+        ("到2020年养老床位总数达到多少？", [3, 0, 1], "2.9万张"),
+    ],
+)
+def test_the_answer_is_the_clause_with_the_fact(question, order, expected, corpus):
+    a = _ask(question, corpus, order)
+    assert a.found
+    assert expected in a.text
+    assert len(a.text) <= MAX_ANSWER_CHARS
+    assert a.citations[0].number == "2516/KH-UBND"
+
+
+def test_responsibility_answer_names_the_agency_from_its_heading(corpus):
+    a = _ask("Sở Y tế có nhiệm vụ gì?", corpus, [1, 0])
+    assert a.text.startswith("7. Sở Y tế")
+
+
+def test_weak_evidence_means_nothing_found(corpus):
+    a = _ask("Thủ tục cấp giấy phép lái xe máy ở Đà Nẵng cần gì?", corpus, [0, 1, 2], dense=0.78)
+    assert not a.found
+    assert "Không tìm thấy" in a.text and not a.citations
+
+
+def test_not_found_is_said_in_the_questions_language(corpus):
+    a = _ask("上海市出租车驾驶员资格证怎么办理？", corpus, [3, 0], dense=0.78)
+    assert not a.found and "没有找到" in a.text

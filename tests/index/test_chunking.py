@@ -1,0 +1,85 @@
+from index.chunking import chunk_document, indexed_text
+from index.sentences import estimate_tokens
+from index.types import DocMeta, Document
+
+VI_PLAN = """KẾ HOẠCH
+Triển khai thực hiện tiêu chuẩn xã phù hợp với trẻ em
+I. Mục đích, yêu cầu
+1. Nhằm tạo môi trường sống an toàn, thân thiện với trẻ em.
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Khoa học và Công nghệ:
+- Chủ trì hướng dẫn các tổ chức áp dụng truy xuất nguồn gốc.
+- Định kỳ báo cáo UBND tỉnh trước ngày 15 tháng 11 hằng năm.
+2. Sở Y tế:
+Phối hợp thực hiện giám sát việc đánh giá tiêu chí 8, 9, 10.
+"""
+
+ZH_PLAN = """关于全面放开养老服务市场提升养老服务质量的实施意见
+一、总体要求
+（一）指导思想。全面贯彻党的十九大精神。
+（二）基本原则
+深化改革，放开市场。进一步降低准入门槛。
+二、全面放开养老服务市场
+（四）进一步放宽准入条件
+降低准入门槛。民政部门应按有关规定及时发布养老服务机构设置信息。
+"""
+
+
+def _doc(text: str, lang: str) -> Document:
+    return Document("plan.txt", text, DocMeta(title="Kế hoạch 1/KH-UBND", lang=lang), "0")
+
+
+def test_vietnamese_section_paths_follow_headings():
+    chunks = chunk_document(_doc(VI_PLAN, "vi"), max_tokens=60)
+    by_text = {c.text.splitlines()[0]: c for c in chunks}
+    assert by_text["1. Sở Khoa học và Công nghệ:"].section == ("II. TỔ CHỨC THỰC HIỆN", "1. Sở Khoa học và Công nghệ")
+    sy_te = next(c for c in chunks if "tiêu chí 8, 9, 10" in c.text)
+    assert sy_te.section_path == "II. TỔ CHỨC THỰC HIỆN › 2. Sở Y tế"
+
+
+def test_chinese_section_paths_and_inline_headings():
+    chunks = chunk_document(_doc(ZH_PLAN, "zh"), max_tokens=40)
+    access = next(c for c in chunks if "民政部门应按" in c.text)
+    assert access.section == ("二、全面放开养老服务市场", "（四）进一步放宽准入条件")
+    guide = next(c for c in chunks if "十九大" in c.text)
+    assert guide.section[-1] == "（一） 指导思想"  # the heading ends at the first 。
+
+
+def test_small_document_is_one_chunk_and_nothing_is_lost():
+    chunks = chunk_document(_doc(VI_PLAN, "vi"), max_tokens=1000)
+    assert len(chunks) == 1
+    assert chunks[0].text.splitlines() == [line for line in VI_PLAN.splitlines() if line]
+
+
+def test_long_paragraph_is_split_between_sentences_never_inside_one():
+    sentence = "Ủy ban nhân dân các huyện xây dựng kế hoạch cụ thể phù hợp điều kiện địa phương."
+    text = "1. Nhiệm vụ\n" + " ".join([sentence] * 40)
+    chunks = chunk_document(_doc(text, "vi"), max_tokens=120)
+    assert len(chunks) > 3
+    for c in chunks:
+        assert estimate_tokens(c.text) <= 120
+        body = c.text.removeprefix("1. Nhiệm vụ\n")
+        assert body.startswith("Ủy ban") and body.endswith("địa phương.")
+
+
+def test_table_chunks_repeat_the_header_row():
+    rows = "\n".join(f"{i} | Hoạt động số {i} | {i * 10} | {i * 50}" for i in range(1, 40))
+    text = "NHU CẦU KINH PHÍ THỰC HIỆN ĐỀ ÁN\nI. Kinh phí\nTT | Nội dung | 2016 | Tổng\n" + rows
+    chunks = chunk_document(_doc(text, "vi"), max_tokens=80)
+    table_chunks = [c for c in chunks if "Hoạt động số" in c.text]
+    assert len(table_chunks) > 2
+    assert all("TT | Nội dung | 2016 | Tổng" in c.text for c in table_chunks)
+
+
+def test_lost_top_headings_still_nest_the_rest():
+    # the scrape dropped "I." / "II.": numbering restarts, sub-items still nest under their parent
+    text = "1. Mục tiêu\n- Giảm tỷ số giới tính khi sinh.\n1. Phạm vi thực hiện\n1.1. Cấp tỉnh: Sở Y tế chủ trì.\na) Các hoạt động chủ yếu:\n- Khảo sát."
+    chunks = chunk_document(_doc(text, "vi"), max_tokens=20, min_chars=5)
+    survey = next(c for c in chunks if "Khảo sát." in c.text)
+    assert survey.section[0] == "1. Phạm vi thực hiện"
+
+
+def test_indexed_text_carries_title_and_section():
+    chunk = chunk_document(_doc(VI_PLAN, "vi"), max_tokens=60)[-1]
+    text = indexed_text(chunk, "Kế hoạch 1/KH-UBND")
+    assert text.startswith("Kế hoạch 1/KH-UBND › II. TỔ CHỨC THỰC HIỆN › 2. Sở Y tế\n")
