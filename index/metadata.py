@@ -80,7 +80,7 @@ def _number(head: list[str], langs) -> str | None:
     return None
 
 
-def _issuer(head: list[str], lines: list[str], number: str | None, langs) -> tuple[str | None, str | None]:
+def _issuer(head: list[str], lines: list[str], number: str | None, langs) -> tuple[str | None, ...]:
     for lang in langs:
         issuer, place = lang.find_issuer(head, lines, number)
         if issuer or place:

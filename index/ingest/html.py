@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4 import (
+    BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag,
+)
 
 from index.config import Settings
+from index.ingest import IngestError
 from index.ingest.cleanup import join_cells
 from index.ingest.text import decode
 
@@ -21,13 +24,15 @@ _BLOCK = {
 }
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "iso-8859-1": "cp1252"}  # as browsers do
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([-\w.:]+)", re.I)
+_END_OF_BLOCK = object()  # pushed on the walk's stack: emit the line break that closes a block
 
 
 def read(data: bytes, settings: Settings) -> str:
     soup = BeautifulSoup(_decode(data), "lxml")
-    out: list[str] = []
-    _walk(soup, out)
-    return "".join(out)
+    try:
+        return _text(soup)
+    except RecursionError as e:  # tables nested inside table cells thousands deep
+        raise IngestError("the HTML is nested too deeply to read") from e
 
 
 def _decode(data: bytes) -> str:
@@ -41,26 +46,34 @@ def _decode(data: bytes) -> str:
     return decode(data)
 
 
-def _walk(node: Tag, out: list[str]) -> None:
-    for child in node.children:
-        if isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
+
+def _text(node: Tag) -> str:
+    """The text under ``node`` with a line break around each block; a loop, not recursion, so
+    deeply nested pages cannot exhaust the stack."""
+    out: list[str] = []
+    stack: list = list(reversed(node.contents))
+    while stack:
+        child = stack.pop()
+        if child is _END_OF_BLOCK:
+            out.append("\n")
+        elif isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
             continue
-        if isinstance(child, NavigableString):
+        elif isinstance(child, NavigableString):
             out.append(re.sub(r"\s+", " ", str(child)))  # source line breaks are not text breaks
         elif child.name in _DROP:
             continue
         elif child.name == "br":
             out.append("\n")
         elif child.name == "table":
-            out.extend(["\n", *(f"{row}\n" for row in _rows(child)), "\n"])
+            out.extend(["\n", *(f"{row}\n" for row in _rows(child))])
         elif child.name == "pre":
             out.extend(["\n", child.get_text(), "\n"])
-        elif child.name in _BLOCK:
-            out.append("\n")
-            _walk(child, out)
-            out.append("\n")
         else:
-            _walk(child, out)
+            if child.name in _BLOCK:
+                out.append("\n")
+                stack.append(_END_OF_BLOCK)
+            stack.extend(reversed(child.contents))
+    return "".join(out)
 
 
 def _rows(table: Tag) -> list[str]:
@@ -76,6 +89,4 @@ def _rows(table: Tag) -> list[str]:
 
 
 def _cell_text(cell: Tag) -> str:
-    parts: list[str] = []
-    _walk(cell, parts)
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+    return re.sub(r"\s+", " ", _text(cell)).strip()

@@ -70,7 +70,8 @@ def plausibility(text: str) -> float:
     sample = text[:20000]
     size = len(sample) - sample.count(" ") or 1
     good = len(vi.VI_SPECIFIC.findall(sample)) + sum(map(len, _CJK_PROSE.findall(sample)))
-    bad = 5 * len(_BROKEN.findall(sample)) + 2 * (len(_ODD.findall(sample)) + len(_MIXED.findall(sample)))
+    odd = len(_ODD.findall(sample)) + len(_MIXED.findall(sample))
+    bad = 5 * len(_BROKEN.findall(sample)) + 2 * odd
     return (good - bad) / size
 
 

@@ -348,7 +348,11 @@ TARGET_YEAR = re.compile(r"đến năm\s+(?P<b>\d{4})", re.IGNORECASE)
 
 
 def read_period(text: str, in_title: bool) -> tuple[str, int] | None:
-    """("2020-2025 (định hướng đến 2030)", 2030): a period stated in ``text``; None when there is none."""
+    """("2020-2025 (định hướng đến 2030)", 2030): a period stated in ``text``, else None.
+
+    The orientation year ends the period: the plan sets targets up to it. ``in_title`` is in the
+    shared signature for Chinese, whose titles may carry a single year ("2022年度").
+    """
     if m := _SPAN.search(text):
         if m["c"]:
             return f"{m['a']}-{m['b']} (định hướng đến {m['c']})", int(m["c"])

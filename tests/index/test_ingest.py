@@ -73,6 +73,7 @@ def test_encodings_round_trip_real_paragraphs(tmp_path, encoding, paragraph):
 
 
 def test_cp1258_vietnamese_round_trips_with_composed_tone_marks(tmp_path):
+    # (Windows-1258 has no Chinese characters: only the Vietnamese paragraph applies)
     raw = _cp1258(VI_PARAGRAPH)
     assert "\u0301".encode("cp1258") in raw  # really written with combining marks
     doc = _load(tmp_path, "p.txt", raw + b"\r\n")
@@ -236,7 +237,8 @@ def test_pdf_text_without_page_furniture_and_with_wrapped_lines_joined(tmp_path)
 
 def _cjk_font() -> Path | None:
     try:
-        listing = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=10).stdout
+        command = ["fc-list", ":lang=zh", "file"]
+        listing = subprocess.run(command, capture_output=True, text=True, timeout=10).stdout
     except (OSError, subprocess.TimeoutExpired):
         return None
     fonts = [Path(line.split(":")[0].strip()) for line in listing.splitlines()]
@@ -294,7 +296,9 @@ def _docx() -> bytes:
     d.add_paragraph("Triển khai thực hiện Quyết định số 34/2014/QĐ-TTg.")
     d.add_heading("III. Kinh phí", level=2)
     table = d.add_table(rows=4, cols=3)
-    rows = [("TT", "Nội dung", ""), ("1", "Khảo sát đầu vào", "100"), ("", "Truyền thông", "160"), ("", "Tổng", "260")]
+    rows = [
+        ("TT", "Nội dung", ""), ("1", "Khảo sát đầu vào", "100"), ("", "Truyền thông", "160"), ("", "Tổng", "260"),
+    ]
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             table.cell(r, c).text = value
@@ -363,14 +367,15 @@ def test_oversized_file(tmp_path):
 def test_iter_corpus_yields_documents_and_errors_in_order(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / ".cache").mkdir()
-    (tmp_path / "b_plan.txt").write_text("Số: 12/KH-UBND\nKẾ HOẠCH\nTriển khai thực hiện.", encoding="utf-8")
+    (tmp_path / "b_plan.txt").write_text("Số: 12/KH-UBND\nKẾ HOẠCH\nTriển khai.", encoding="utf-8")
     (tmp_path / "a_broken.pdf").write_bytes(b"%PDF-1.4 truncated")
     (tmp_path / "sub" / "c.md").write_text("# Tiêu đề\n\nNội dung.", encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text("bí mật", encoding="utf-8")
     (tmp_path / ".cache" / "x.txt").write_text("bộ nhớ đệm", encoding="utf-8")
 
     results = list(iter_corpus(tmp_path, SETTINGS))
-    assert [p.relative_to(tmp_path).as_posix() for p, _ in results] == ["a_broken.pdf", "b_plan.txt", "sub/c.md"]
+    names = [p.relative_to(tmp_path).as_posix() for p, _ in results]
+    assert names == ["a_broken.pdf", "b_plan.txt", "sub/c.md"]  # hidden files and folders skipped
     assert isinstance(results[0][1], IngestError) and "not a valid PDF" in str(results[0][1])
     assert results[1][1].doc_id == "b_plan.txt" and results[1][1].meta.number == "12/KH-UBND"
     assert results[2][1].doc_id == "sub/c.md"
@@ -387,6 +392,7 @@ def test_seeds_clean_fast_and_tidy():
     for text in cleaned:
         assert text and "\n\n" not in text and unicodedata.is_normalized("NFC", text)
         assert not any(mark in text for mark in ("**", "##", "\t", "\u3000", "\u00a0"))
+        assert clean(text) == text  # cleaning is idempotent: cleaned text can be cleaned again
 
 
 def test_thanh_hoa_tables_rebuilt_and_related_documents_dropped():
@@ -397,7 +403,8 @@ def test_thanh_hoa_tables_rebuilt_and_related_documents_dropped():
     assert "Tổng | 380 | 1,266 | 1,256 | 1,256 | 1,286 | 5,444" in lines
     assert "1 | Khảo sát đầu vào | 100 | | | | | 100" in lines
     assert "8 | Hoạt động về tổ chức, quản lý, điều hành | 20 | 40 | 40 | 40 | 40 | 180" in lines
-    assert lines[-1] == "9 | Tổng kết giai đoạn | | | | | 30 | 30"  # the list of related documents is gone
+    # the last row of the budget table ends the text: the related-documents list is gone
+    assert lines[-1] == "9 | Tổng kết giai đoạn | | | | | 30 | 30"
     text = "\n".join(lines)
     assert "Cập nhật:" not in text and "Chỉ thị 04/CT-BYT năm 2017" not in text
     assert "KT. CHỦ TỊCH" not in text
@@ -413,7 +420,7 @@ def test_kon_tum_rejoined_and_signature_dropped():
     assert any("thực hiện nâng dần tỷ lệ xã, phường, thị trấn được công nhận" in line for line in lines)
     assert "Hồ sơ gồm:" in lines and "* Hồ sơ đề nghị UBND tỉnh khen thưởng bao gồm:" in lines
     text = "\n".join(lines)
-    for gone in ("Nơi nhận", "Bộ LĐTBXH (B/c)", "Lưu: VT", "TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH", "Lê Thị Kim Đơn"):
+    for gone in ("Nơi nhận", "Bộ LĐTBXH (B/c)", "Lưu: VT", "TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH", "Lê Thị"):
         assert gone not in text
     assert lines[-1].startswith("Căn cứ Kế hoạch này yêu cầu các sở, ban, ngành")
 
@@ -422,7 +429,7 @@ def test_ha_tinh_markdown_stripped():
     lines = _cleaned("002_5e7dc1d007970a25.txt")
     assert lines[:3] == ["Số: 385 /KH-UBND", "Hà Tĩnh, ngày 22 tháng 10 năm 2020", "KẾ HOẠCH"]
     assert "I. MỤC TIÊU" in lines and "b) Giai đoạn 2025 - 2030" in lines and "2. Sở Tài chính" in lines
-    assert any("hoạt động truy xuất nguồn gốc đến các tổ chức, cá nhân có sản phẩm" in line for line in lines)
+    assert any("truy xuất nguồn gốc đến các tổ chức, cá nhân có sản phẩm" in line for line in lines)
     text = "\n".join(lines)
     assert not any(gone in text for gone in ("Nơi nhận", "<sub>", "Đặng Quốc Vinh", "TM. ỦY BAN"))
     assert lines[-1].startswith("- Trong quá trình thực hiện nếu có khó khăn")

@@ -58,7 +58,8 @@ def test_fallback_title_and_nothing_invented():
         "ngày 30/5/2014 giai đoạn 2014-2020.",
         fallback_title="ghi-chu",
     )
-    assert (meta.title, meta.lang, meta.number, meta.issuer, meta.date) == ("ghi-chu", "vi", None, None, None)
+    found = (meta.title, meta.lang, meta.number, meta.issuer, meta.date)
+    assert found == ("ghi-chu", "vi", None, None, None)
 
 
 def test_cited_number_and_date_in_the_body_are_not_the_documents_own():
@@ -85,7 +86,8 @@ def test_chinese_five_year_plan_title():
 def test_vietnamese_header_cell_names_the_issuer():
     text = (
         "ỦY BAN NHÂN DÂN TỈNH BÀ RỊA - VŨNG TÀU | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
-        "Số: 12/QĐ-UBND | Vũng Tàu, ngày 5 tháng 3 năm 2021\nQUYẾT ĐỊNH\nVỀ VIỆC BAN HÀNH QUY CHẾ\nĐiều 1. Ban hành"
+        "Số: 12/QĐ-UBND | Vũng Tàu, ngày 5 tháng 3 năm 2021\n"
+        "QUYẾT ĐỊNH\nVỀ VIỆC BAN HÀNH QUY CHẾ\nĐiều 1. Ban hành"
     )
     meta = extract_metadata(text, fallback_title="x")
     assert (meta.issuer, meta.place, meta.number, meta.date) == (
