@@ -59,6 +59,15 @@ class Engine:
                 raise store.IndexMissingError("the index is not loaded")
             return self._retriever
 
+    def section_text(self, doc_id: str, section: str) -> str:
+        """The whole text of one section (all its passages, in order), for "show the section"."""
+        parts = [
+            c.text
+            for c in self.index.chunks
+            if c.doc_id == doc_id and (c.section_path == section or c.section_path.startswith(section + " › "))
+        ]
+        return "\n".join(parts)
+
     def retrieve(self, question: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
         retriever = self._current()
         return retriever.search(retriever.query(question), k=k, mode=mode)

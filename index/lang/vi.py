@@ -392,3 +392,8 @@ def continues(prev: str, line: str) -> bool:
     return line[:1].islower()
 
 # --- end metadata --------------------------------------------------------------------------------
+
+# --- facts ---------------------------------------------------------------------------------------
+# (responsibility roles, deadline and date forms, eligibility and amount cues for fact extraction)
+
+# --- end facts -----------------------------------------------------------------------------------

@@ -228,3 +228,8 @@ def continues(prev: str, line: str) -> bool:
     )
 
 # --- end metadata --------------------------------------------------------------------------------
+
+# --- facts ---------------------------------------------------------------------------------------
+# (responsibility roles, deadline and date forms, eligibility and amount cues for fact extraction)
+
+# --- end facts -----------------------------------------------------------------------------------
