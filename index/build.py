@@ -11,7 +11,7 @@ import numpy as np
 from tqdm import tqdm
 
 from . import store
-from .chunking import chunk_document, indexed_text
+from .chunking import chunk_document, document_head, indexed_text
 from .config import Settings
 from .dense import DenseIndex
 from .embcache import EmbeddingCache
@@ -82,8 +82,8 @@ def build_index(
         chunks.extend(doc_chunks)
     seconds["parse+chunk"] = time.perf_counter() - t0
 
-    titles = {d.doc_id: d.meta.title for d in documents}
-    texts = [indexed_text(c, titles[c.doc_id]) for c in chunks]
+    heads = {d.doc_id: document_head(d.meta) for d in documents}
+    langs = {d.doc_id: d.meta.lang for d in documents}
 
     t = time.perf_counter()
     cache = EmbeddingCache(settings.cache_dir, f"{embedder.name}|{settings.passage_prefix}")
@@ -94,15 +94,17 @@ def build_index(
         embedded = len(missing)
         return embedder.embed_passages(missing, show_progress=progress)
 
-    vectors = cache.embed(texts, embed_missing) if texts else np.zeros((0, embedder.dim), np.float32)
+    # the model sees the passage alone (measured: titles on every passage blur them together)
+    passages = [c.text for c in chunks]
+    vectors = cache.embed(passages, embed_missing) if chunks else np.zeros((0, embedder.dim), np.float32)
     cache.close()
     seconds["embed"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    lexical = LexicalIndex.build([tokenize(text) for text in texts])
+    lexical = LexicalIndex.build([tokenize(indexed_text(c, heads[c.doc_id])) for c in chunks])
     seconds["bm25"] = time.perf_counter() - t
     t = time.perf_counter()
-    dense = DenseIndex.build(vectors)
+    dense = DenseIndex.build(vectors, [langs[c.doc_id] for c in chunks])
     seconds["faiss"] = time.perf_counter() - t
     restorer = vi.DiacriticRestorer.from_texts(d.text for d in documents if d.meta.lang == "vi")
 

@@ -207,11 +207,16 @@ def chunk_document(doc: Document, *, max_tokens: int = 320, min_chars: int = 40)
     return packer.chunks
 
 
-def indexed_text(chunk: Chunk, title: str) -> str:
-    """What BM25 and the embedding model see: the passage under its document title and section.
+def indexed_text(chunk: Chunk, head: str) -> str:
+    """What BM25 sees: the passage under its document's title, issuer and section.
 
-    Headings carry the topic ("2.1. Sở Y tế…"), so a passage of bare duties still matches a question
-    that names the agency or the plan.
+    Headings carry the topic ("2.1. Sở Y tế…") and the head names the plan and its province, so a
+    passage of bare duties still matches a question that names the agency, the plan or the place.
     """
-    head = " › ".join(part for part in (title, chunk.section_path) if part)
+    head = " › ".join(part for part in (head, chunk.section_path) if part)
     return f"{head}\n{chunk.text}" if head else chunk.text
+
+
+def document_head(meta) -> str:
+    """Title plus issuer (which names the province or county) for the BM25 text of each passage."""
+    return f"{meta.title} ({meta.issuer})" if meta.issuer and meta.issuer not in meta.title else meta.title

@@ -34,8 +34,8 @@ class Settings:
     passage_prefix: str = "passage: "
     embed_batch_size: int = 32
 
-    # chunking: e5-small reads 512 tokens at most; stay well below so prefixes and titles fit
-    chunk_max_tokens: int = 320
+    # chunking: e5-small reads 512 tokens at most; shorter passages also embed more sharply
+    chunk_max_tokens: int = 200
     chunk_min_chars: int = 40
 
     # retrieval
@@ -43,6 +43,7 @@ class Settings:
     rrf_k: int = 60
     bm25_weight: float = 1.0
     dense_weight: float = 1.0
+    glossary_weight: float = 1.0  # BM25 over the question's terms in the other language
     near_duplicate_jaccard: float = 0.8  # passages sharing more tokens than this are shown once
 
     # answering
@@ -64,6 +65,7 @@ class Settings:
             "passage_prefix": self.passage_prefix,
             "chunk_max_tokens": self.chunk_max_tokens,
             "chunk_min_chars": self.chunk_min_chars,
+            "centering": "per-language mean",
         }
 
     def to_dict(self) -> dict:

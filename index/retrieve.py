@@ -8,7 +8,7 @@ from functools import lru_cache
 from .config import Settings
 from .embedding import Embedder
 from .fusion import drop_near_duplicates, reciprocal_rank_fusion
-from .lang import question_lang, vi
+from .lang import glossary, question_lang, vi
 from .store import StoredIndex
 from .tokenize import tokenize
 from .types import Hit
@@ -21,16 +21,19 @@ class Query:
     text: str  # as typed
     lang: str  # language to answer in
     tokens: tuple[str, ...]  # BM25 tokens (diacritics folded)
-    dense_text: str  # what the embedding model sees: diacritics restored when typed bare
+    dense_text: str  # what the embedding model sees: diacritics restored, glossary terms added
+    translated: tuple[str, ...] = ()  # BM25 tokens of the question's terms in the other language
 
 
 def prepare_query(text: str, restorer: vi.DiacriticRestorer | None) -> Query:
     text = " ".join(text.split())
     lang = question_lang(text)
-    dense_text = text
+    restored = text
     if lang == "vi" and restorer is not None and not vi.has_diacritics(text) and vi.looks_vietnamese(text):
-        dense_text = restorer.restore(text)
-    return Query(text, lang, tuple(tokenize(text)), dense_text)
+        restored = restorer.restore(text)
+    terms = glossary.translate_terms(restored, lang)
+    dense_text = f"{restored} ({', '.join(terms)})" if terms else restored
+    return Query(text, lang, tuple(tokenize(text)), dense_text, tuple(tokenize(" ".join(terms))))
 
 
 class Retriever:
@@ -49,12 +52,19 @@ class Retriever:
         rankings: dict[str, list[tuple[int, float]]] = {}
         if mode in ("bm25", "hybrid"):
             rankings["bm25"] = self.stored.lexical.search(list(query.tokens), n)
+            if query.translated:
+                # the question's terms in the other language reach passages it cannot match itself
+                rankings["glossary"] = self.stored.lexical.search(list(query.translated), n)
         if mode in ("dense", "hybrid"):
             vector = self.embedder.embed_queries([query.dense_text])[0]
-            rankings["dense"] = self.stored.dense.search(vector, n)
+            rankings["dense"] = self.stored.dense.search(vector, n, query.lang)
         fused = reciprocal_rank_fusion(
             rankings,
-            weights={"bm25": self.settings.bm25_weight, "dense": self.settings.dense_weight},
+            weights={
+                "bm25": self.settings.bm25_weight,
+                "glossary": self.settings.glossary_weight,
+                "dense": self.settings.dense_weight,
+            },
             k=self.settings.rrf_k,
         )
         raw = {name: dict(ranked) for name, ranked in rankings.items()}
