@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .chunking import document_head
 from .lang import rules, vi, zh
 from .lexical import LexicalIndex
 from .retrieve import Query
@@ -20,6 +21,7 @@ from .types import Answer, Citation, DocMeta, Document, Hit
 
 QTYPES = ("deadline", "responsibility", "eligibility", "amount", "target")
 MAX_ANSWER_CHARS = 300
+CONTEXT_CREDIT = 0.8  # a question word found only in the heading, section or document title
 PASSAGES_READ = 5  # answers are drawn from this many top passages
 _HEADING_LINE = re.compile(r"^(?:[IVXL]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|\(\d+\)|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)])\s*\S")
 
@@ -40,17 +42,19 @@ def classify_question(question: str) -> str:
 
 @dataclass
 class _Candidate:
-    text: str  # the sentence (or clause window) to quote
-    context: str  # the heading line it sits under inside its passage, if any
+    text: str  # the sentence to quote
+    context: str  # the heading or lead-in line it sits under inside its passage, if any
+    background: str  # document title, issuer and section path: what the sentence is about
     hit_index: int
     score: float = 0.0
     coverage: float = 0.0
 
 
-def _candidates(hits: list[Hit]) -> list[_Candidate]:
+def _candidates(hits: list[Hit], documents: dict[str, Document]) -> list[_Candidate]:
     out: list[_Candidate] = []
     for i, hit in enumerate(hits[:PASSAGES_READ]):
         context = hit.chunk.section[-1] if hit.chunk.section else ""
+        background = f"{document_head(documents[hit.chunk.doc_id].meta)}\n{hit.chunk.section_path}"
         for line in hit.chunk.text.splitlines():
             line = line.strip()
             if not line:
@@ -65,7 +69,7 @@ def _candidates(hits: list[Hit]) -> list[_Candidate]:
                 context = head.strip()  # an inline heading: "b) Phương thức thực hiện: Chi cục …"
             for sentence in split_sentences(line):
                 if len(sentence) >= 8:
-                    out.append(_Candidate(sentence, context, i))
+                    out.append(_Candidate(sentence, context, background, i))
     return out
 
 
@@ -90,34 +94,74 @@ class _Weights:
         pairs = {t: lexical.idf(t) for t in tokens if "_" in t and t in lexical.vocab}
         return words, pairs
 
-    def coverage(self, text: str) -> float:
-        """Share of the question's weight found in ``text``, with a bonus for shared word pairs."""
-        tokens = set(tokenize(text))
-        plain = normalize(text)
+    def coverage(self, text: str, context: str = "") -> float:
+        """Share of the question's weight found in ``text`` (words only in ``context`` count 0.8),
+        with a bonus for shared word pairs."""
+        found_in = _Present(text)
+        around = _Present(context) if context else None
         best = 0.0
         for words, pairs in self.groups:
-            found = sum(w for t, w in words.items() if t in tokens or (zh.CJK_RUN.match(t) and t in plain))
+            found = 0.0
+            for t, w in words.items():
+                if found_in(t):
+                    found += w
+                elif around is not None and around(t):
+                    found += CONTEXT_CREDIT * w
             score = found / (sum(words.values()) or 1.0)
             if pairs:
-                score = 0.8 * score + 0.2 * sum(w for t, w in pairs.items() if t in tokens) / (sum(pairs.values()) or 1.0)
+                shared = sum(w for t, w in pairs.items() if found_in(t) or (around is not None and around(t)))
+                score = 0.8 * score + 0.2 * shared / (sum(pairs.values()) or 1.0)
             best = max(best, score)
         return best
 
 
-def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weights) -> None:
+class _Present:
+    """Whether a question token occurs in a text (Chinese words by their characters)."""
+
+    def __init__(self, text: str):
+        self.tokens = set(tokenize(text))
+        self.plain = normalize(text)
+
+    def __call__(self, token: str) -> bool:
+        return token in self.tokens or bool(zh.CJK_RUN.match(token) and token in self.plain)
+
+
+def _wants_number(question: str) -> bool:
+    """"Bao nhiêu", "mấy", "多少", "几": the answer is a figure."""
+    if zh.CJK_RUN.search(question):
+        return any(cue in question for cue in zh.NUMBER_CUES)
+    folded = f" {' '.join(vi.syllables(question))} "
+    return any(f" {cue} " in folded for cue in vi.NUMBER_CUES)
+
+
+_FIGURE = re.compile(r"(?<![\w.])\d+(?:[.,/]\d+)*\s*(?:%|[^\W\d_]|[\u4e00-\u9fff])")
+_LEADING_MARKER = re.compile(r"^\s*(?:[IVXL]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|\(\d+\)|[-+*•])\s*")
+
+
+def _has_figure(text: str) -> bool:
+    """A number with a unit or a noun after it ("04 lần/năm", "35张"), not a list marker."""
+    return bool(_FIGURE.search(_LEADING_MARKER.sub("", text)))
+
+
+def _fact_score(text: str, qtype: str, wants_number: bool) -> float:
+    score = 0.0
+    if qtype != "other":
+        lang = "zh" if zh.CJK_RUN.search(text) else "vi"
+        score += 1.0 if rules(lang).FACT_PATTERNS[qtype].search(text) else 0.0
+    if wants_number:
+        score += 1.0 if _has_figure(text) else 0.0
+    return score
+
+
+def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weights, wants_number: bool) -> None:
     top = hits[0].score if hits else 1.0
     for c in cands:
-        own = weights.coverage(c.text)
-        c.coverage = max(own, 0.7 * weights.coverage(f"{c.context}\n{c.text}")) if c.context else own
-        fact = 0.0
-        if qtype != "other":
-            lang = "zh" if zh.CJK_RUN.search(c.text) else "vi"
-            fact = 1.0 if rules(lang).FACT_PATTERNS[qtype].search(c.text) else 0.0
+        c.coverage = weights.coverage(c.text, f"{c.context}\n{c.background}")
         prior = hits[c.hit_index].score / top
-        c.score = 0.55 * c.coverage + 0.25 * fact + 0.2 * prior
+        c.score = 0.55 * c.coverage + 0.2 * _fact_score(c.text, qtype, wants_number) + 0.2 * prior
 
 
-def _trim(c: _Candidate, weights: _Weights) -> str:
+def _trim(c: _Candidate, weights: _Weights, qtype: str, wants_number: bool) -> str:
     """The quote: the sentence, or its best window of clauses when it is too long."""
     text = c.text
     if c.context and not text.startswith(c.context) and len(c.context) < 80 and len(text) + len(c.context) < MAX_ANSWER_CHARS:
@@ -125,7 +169,7 @@ def _trim(c: _Candidate, weights: _Weights) -> str:
     if len(text) <= MAX_ANSWER_CHARS:
         return text
     clauses = split_clauses(c.text)
-    scores = [weights.coverage(cl) for cl in clauses]
+    scores = [weights.coverage(cl) + 0.3 * _fact_score(cl, qtype, wants_number) for cl in clauses]
     best = max(range(len(clauses)), key=lambda i: scores[i])
     lo = hi = best
     joiner = "" if zh.CJK_RUN.search(c.text) else " "
@@ -180,13 +224,14 @@ def answer(
     qtype = classify_question(query.text)
     lang_rules = rules(query.lang)
     weights = _Weights(query, lexical)
-    cands = _candidates(hits)
-    _score(cands, hits, qtype, weights)
+    wants_number = _wants_number(query.text)
+    cands = _candidates(hits, documents)
+    _score(cands, hits, qtype, weights, wants_number)
     best = max(cands, key=lambda c: c.score, default=None)
     conf = confidence(best.coverage if best else 0.0)
     if best is None or conf < min_confidence:
         return Answer(query.text, query.lang, qtype, False, lang_rules.NOT_FOUND, [], hits)
-    quote = _trim(best, weights)
+    quote = _trim(best, weights, qtype, wants_number)
     best_hit = hits[best.hit_index]
     citations = [citation(best_hit, documents[best_hit.chunk.doc_id].meta, quote, year)]
     return Answer(query.text, query.lang, qtype, True, quote, citations, hits)

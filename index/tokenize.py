@@ -31,3 +31,12 @@ def tokenize(text: str) -> list[str]:
 
 def tokenize_many(texts: list[str]) -> list[list[str]]:
     return [tokenize(t) for t in texts]
+
+
+def tokenize_question(text: str) -> list[str]:
+    """Tokens of a question, without the words of asking ("bao nhiêu", "多少")."""
+    drop = vi.QUESTION_STOPWORDS | zh.QUESTION_STOPWORDS
+    return [
+        t for t in tokenize(text)
+        if t not in drop and not ("_" in t and any(part in drop for part in t.split("_")))
+    ]

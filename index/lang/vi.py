@@ -47,6 +47,12 @@ _BARE_COMMON = set(
 # and "đâu" with "đầu" (đầu mối), so those stay; BM25's idf already discounts the rest.
 STOPWORDS = frozenset("va cua cac nhung duoc voi la nay gi nao khong chua".split())
 
+# Words of asking, not of the thing asked about: dropped from questions only (documents keep them).
+QUESTION_STOPWORDS = frozenset(
+    "bao nhieu may gi nao dau ai sao the lam o khi phai muon can co duoc khong la mot len ra vao lay "
+    "cho biet hoi toi minh em anh oi a nhe vay thi nhu tu den nhung cac hay hoac xin vui long giup".split()
+)
+
 _TOKEN = re.compile(r"\d+(?:[./,:-]\d+)*|[^\W\d_]+", re.UNICODE)
 
 
@@ -150,9 +156,9 @@ QUESTION_WORDS = (
 
 
 # --- sentences -----------------------------------------------------------------------------------
-# A sentence ends at . ! ? ; followed by a space and a capital, digit, dash or quote; "5.444" and
-# "TP. Hà Tĩnh"-style abbreviations do not end one.
-SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[\-–•+\"“(\d\w])(?<!\bTP\. )(?<!\bTp\. )")
+# A sentence ends at . ! ? followed by a space and a letter, digit, dash or quote; "5.444" and
+# "TP. Hà Tĩnh"-style abbreviations do not end one. Semicolons join clauses of one sentence.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\-–•+\"“(\d\w])(?<!\bTP\. )(?<!\bTp\. )")
 CLAUSE_BREAK = re.compile(r"(?<=[,:;])\s+")
 
 
@@ -197,6 +203,9 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
         "muc tieu", "chi tieu", "phan dau", "ty le", "dat bao nhieu", "den nam", "ty so", "phan tram",
     ),
 }
+
+# A question with one of these wants a figure in its answer.
+NUMBER_CUES = ("bao nhieu", "may", "bao lau", "ty le", "so luong", "muc", "phan tram", "bao nhieu phan tram")
 
 # Cues in an answer sentence that make it a good reply to each question type.
 ANSWER_CUES: dict[str, tuple[str, ...]] = {
@@ -395,5 +404,168 @@ def continues(prev: str, line: str) -> bool:
 
 # --- facts ---------------------------------------------------------------------------------------
 # (responsibility roles, deadline and date forms, eligibility and amount cues for fact extraction)
+# Used by index/facts/ on NFC text. Agency patterns run on *folded, lower-cased* text (fold keeps
+# the length of NFC Vietnamese, so spans map back), so "Sở Y Tế", "sở y tế" and "so y te" match.
+
+# Role cues, checked at the start of a duty clause (after its list marker), or right after the
+# agency that is the clause's subject. The first cue in a clause decides its role.
+FACT_ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("lead", re.compile(r"chủ trì|làm đầu mối|chức năng đầu mối|là đầu mối|đầu mối|chịu trách nhiệm", re.I)),
+    ("support", re.compile(r"phối hợp|tham gia|hỗ trợ\s+(?=Sở|sở|UBND|Ủy ban)", re.I)),
+)
+# A duty clause is cut here: at ";" and before a second role ("… và chịu trách nhiệm về …").
+FACT_CLAUSE_BREAK = re.compile(r"\s*;\s*|\s*[,]?\s+và\s+(?=chịu trách nhiệm|chủ trì)")
+# "Giao Sở Lao động - TBXH làm đầu mối …": the agency after "giao" is the subject (search)
+FACT_ASSIGN = re.compile(r"\b[Gg]iao\s+$")
+# Words that may open an agency heading before the name: "Đề nghị Ủy ban Mặt trận …" (match)
+FACT_HEADING_PREFIX = re.compile(r"(?:Đề nghị|Giao|Các đơn vị:?)\s+", re.I)
+# Headings whose list is the plan's target groups / conditions / papers (search, on the heading)
+FACT_WHO_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s*)?Đối tượng\b", re.I)
+FACT_PAPERS_LEADIN = re.compile(r"^\W*Hồ sơ\b[^:]{0,160}?\b(?:gồm|bao gồm|gồm có)\s*:?\s*$", re.I)
+FACT_CONDITION = re.compile(
+    r"nếu đạt|đạt từ\s+[\d.,]+\s*\S+\s+trở lên|đủ điều kiện|có đủ điều kiện|điều kiện được"
+    r"|trong\s+\d+\s+năm liên tục|vẫn được tính|được hưởng|được miễn|được giảm",
+    re.I,
+)
+# "Các phường thuộc thành phố Kon Tum: Nếu đạt từ 850 điểm …" → who, threshold (search)
+FACT_THRESHOLD = re.compile(r"(?:đạt|từ)\s+(?:từ\s+)?(?P<num>\d[\d.,]*)\s*(?P<unit>điểm|%|năm)", re.I)
+
+# Dates, in the order they are tried; an earlier kind wins where two overlap. Named groups:
+# d, m, y (day, month, year), q (quarter), y1/y2 (year span). Kinds index/facts/dates.py reads:
+#   yearly_day   "trước ngày 15 tháng 11 hằng năm", "chậm nhất 30/12 hàng năm"
+#   yearly_month "vào tháng 11 hàng năm"
+#   date         "trước ngày 28/10/2020", "ngày 22 tháng 10 năm 2020"
+#   malformed    "22/4/201" (a truncated year: reported as unparsed, never a crash)
+#   quarter      "Quý IV năm 2020", "Quý IV, năm 2020"
+#   month        "tháng 10/2020", "tháng 10 năm 2020"
+#   year_range   "từ năm 2016-2020", "giai đoạn 2016 - 2020", "từ năm 2016 đến năm 2020"
+#   year         "Năm 2020"
+_YEARLY = r"(?:hằng|hàng|mỗi)\s+năm"
+FACT_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("yearly_day", re.compile(
+        rf"(?:ngày\s+)?(?P<d>\d{{1,2}})\s*(?:tháng\s*|/\s*|-\s*)(?P<m>\d{{1,2}})\s*,?\s+{_YEARLY}", re.I)),
+    ("yearly_month", re.compile(rf"tháng\s+(?P<m>\d{{1,2}})\s*,?\s+{_YEARLY}", re.I)),
+    ("date", re.compile(r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})(?!\d)")),
+    ("date", re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I)),
+    ("malformed", re.compile(r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{1,3}|\d{5,})(?![\d/])")),
+    ("quarter", re.compile(r"[Qq]uý\s+(?P<q>IV|III|II|I|[1-4])\s*[,/]?\s*(?:năm\s+)?(?P<y>\d{4})")),
+    ("month", re.compile(r"tháng\s+(?P<m>\d{1,2})\s*(?:/|năm)\s*(?P<y>\d{4})", re.I)),
+    ("year_range", re.compile(r"(?:từ\s+)?năm\s+(?P<y1>\d{4})\s*(?:[-–—]|đến(?:\s+năm)?)\s*(?P<y2>\d{4})", re.I)),
+    ("year_range", re.compile(r"giai đoạn\s+(?P<y1>\d{4})\s*[-–—]\s*(?P<y2>\d{4})", re.I)),
+    ("year", re.compile(r"(?<![\d/])năm\s+(?P<y>\d{4})(?![\d/-])", re.I)),
+)
+# What makes a date in a sentence a deadline (search in the few words before the date), and what
+# makes a period one ("Thời gian thực hiện: từ năm 2016-2020", "vào Quý IV, năm 2020").
+FACT_DEADLINE_CUE = re.compile(
+    r"(?:trước|chậm nhất|muộn nhất|hạn chót|hạn cuối|không quá|trong)\s+(?:ngày\s+)?$"
+    r"|(?:vào|trong)\s+$|(?:Thời gian thực hiện|Thời gian hoàn thành|Thời hạn)\s*:?\s*(?:từ\s+)?$",
+    re.I,
+)
+FACT_PERIOD_CUE = re.compile(r"Thời gian thực hiện|Thời gian hoàn thành|Thời hạn|hoàn thành|tổng kết|vào\s+Quý", re.I)
+
+# Amounts. Numbers: "5.444" (thousands), "0,4" (decimal), "1.000" → parsed in index/facts/extract.
+_AMOUNT_NUM = r"(?<![\d/.,])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
+FACT_MONEY_UNITS = r"triệu đồng|tỷ đồng|nghìn đồng|ngàn đồng|đồng|VNĐ|đ(?=\W|$)"
+FACT_COUNT_UNITS = (
+    r"cuộc nói chuyện|câu lạc bộ|CLB|cuốn|tờ|lần|cuộc|xã|huyện|trẻ em|người|tổ chức|doanh nghiệp"
+    r"|sản phẩm|lớp|hộ|nam"
+)
+FACT_AMOUNT = re.compile(
+    _AMOUNT_NUM + r"\s*(?:(?P<mult>ngàn|nghìn|triệu|tỷ)\s+(?=[^\W\d]))?"
+    rf"(?P<unit>{FACT_MONEY_UNITS}|điểm phần trăm(?:/năm)?|%|phần trăm"
+    rf"|(?:{FACT_COUNT_UNITS})(?:\s*/\s*(?:\d+\s+)?[^\W\d][^\W\d ]*(?:\s(?:nữ))?)?)(?![^\W\d])",
+)
+FACT_MONEY_WORDS = ("đồng", "vnđ", "đ")
+FACT_TARGET_CUE = re.compile(
+    r"ít nhất|tối thiểu|trở lên|phấn đấu|phần đầu|\bđạt\b|duy trì|không dưới|không quá|tối đa|đến năm\s+\d{4}",
+    re.I,
+)
+FACT_RATE_CUE = re.compile(r"\bmỗi\s+\S+|\bhằng năm|\bhàng năm", re.I)
+FACT_OBJECTIVES_HEADING = re.compile(r"Mục tiêu|MỤC TIÊU|Yêu cầu|YÊU CẦU")
+
+# Agencies: canonical id → display name, and the folded spellings that name it. Abbreviations are
+# expanded by FACT_ABBREVIATIONS before matching, so a query "Sở LĐTBXH" finds "Sở Lao động,
+# Thương binh và Xã hội". A name may also be found in a heading of the "Tổ chức thực hiện" part.
+FACT_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bubnd\b"), "uy ban nhan dan"),
+    (re.compile(r"\bhdnd\b"), "hoi dong nhan dan"),
+    (re.compile(r"\bld\s*-?\s*tb\s*(?:&|va)?\s*xh\b|\bldtbxh\b"), "lao dong thuong binh va xa hoi"),
+    (re.compile(r"\btb\s*(?:&|-|va)?\s*xh\b"), "thuong binh va xa hoi"),
+    (re.compile(r"\bkh\s*(?:&|-)?\s*dt\b"), "ke hoach va dau tu"),
+    (re.compile(r"\bkh\s*(?:&|-)?\s*cn\b"), "khoa hoc va cong nghe"),
+    (re.compile(r"\bgd\s*(?:&|-)?\s*dt\b"), "giao duc va dao tao"),
+    (re.compile(r"\bvh\s*,?\s*tt\s*(?:&|va)?\s*dl\b|\bvhttdl\b"), "van hoa the thao va du lich"),
+    (re.compile(r"\btt\s*(?:&|va)\s*tt\b|\btttt\b"), "thong tin va truyen thong"),
+    (re.compile(r"\bnn\s*(?:&|va)?\s*ptnt\b"), "nong nghiep va phat trien nong thon"),
+    (re.compile(r"\bptnt\b"), "phat trien nong thon"),
+    (re.compile(r"\btn\s*(?:&|va)?\s*mt\b"), "tai nguyen va moi truong"),
+    (re.compile(r"\bds\s*-?\s*khhgd\b"), "dan so ke hoach hoa gia dinh"),
+    (re.compile(r"\bkhhgd\b"), "ke hoach hoa gia dinh"),
+    (re.compile(r"\blhpn\b"), "lien hiep phu nu"),
+    (re.compile(r"\bmttq\b"), "mat tran to quoc"),
+    (re.compile(r"\btdtt\b"), "the duc the thao"),
+)
+# Connectors dropped from a name's key: "và", "&", "-", ",", "các", "cấp", "của"
+FACT_NAME_FILLERS = re.compile(r"\s*(?:\bva\b|&|[-–,.:;()]|\bcac\b|\bcap\b)\s*")
+_LVL = r"(?:\s+(?:cac|cap))?\s+(?P<lvl>tinh|huyen|thanh pho|thi xa|quan|xa|phuong|thi tran)\b"
+FACT_LEVELS = {"tinh": "tỉnh", "huyen": "huyện", "thanh pho": "huyện", "thi xa": "huyện", "quan": "huyện",
+               "xa": "xã", "phuong": "xã", "thi tran": "xã"}
+_SEP = r"\s*(?:,|-|–|&|va)?\s*"
+# (id, display name, pattern on folded lower-case text with abbreviations expanded)
+FACT_AGENCIES: tuple[tuple[str, str, str], ...] = (
+    ("so-lao-dong-thuong-binh-xa-hoi", "Sở Lao động, Thương binh và Xã hội",
+     rf"so\s+lao dong{_SEP}thuong binh{_SEP}xa hoi"),
+    ("phong-lao-dong-thuong-binh-xa-hoi", "Phòng Lao động - Thương binh và Xã hội",
+     rf"phong\s+lao dong{_SEP}thuong binh{_SEP}xa hoi"),
+    ("bo-lao-dong-thuong-binh-xa-hoi", "Bộ Lao động - Thương binh và Xã hội",
+     rf"bo\s+lao dong{_SEP}thuong binh{_SEP}xa hoi"),
+    ("so-ke-hoach-dau-tu", "Sở Kế hoạch và Đầu tư", rf"so\s+ke hoach{_SEP}dau tu"),
+    ("so-tai-chinh", "Sở Tài chính", r"so\s+tai chinh"),
+    ("so-y-te", "Sở Y tế", r"so\s+y te"),
+    ("bo-y-te", "Bộ Y tế", r"bo\s+y te"),
+    ("so-noi-vu", "Sở Nội vụ", r"so\s+noi vu"),
+    ("so-tu-phap", "Sở Tư pháp", r"so\s+tu phap"),
+    ("so-giao-duc-dao-tao", "Sở Giáo dục và Đào tạo", rf"so\s+giao duc{_SEP}dao tao"),
+    ("so-van-hoa-the-thao-du-lich", "Sở Văn hóa, Thể thao và Du lịch",
+     rf"so\s+van hoa{_SEP}the thao{_SEP}du lich"),
+    ("so-khoa-hoc-cong-nghe", "Sở Khoa học và Công nghệ", rf"so\s+khoa hoc{_SEP}cong nghe"),
+    ("bo-khoa-hoc-cong-nghe", "Bộ Khoa học và Công nghệ", rf"bo\s+khoa hoc{_SEP}cong nghe"),
+    ("so-thong-tin-truyen-thong", "Sở Thông tin và Truyền thông", rf"so\s+thong tin{_SEP}truyen thong"),
+    ("so-nong-nghiep-phat-trien-nong-thon", "Sở Nông nghiệp và Phát triển nông thôn",
+     rf"so\s+nong nghiep{_SEP}phat trien nong thon"),
+    ("so-cong-thuong", "Sở Công Thương", r"so\s+cong thuong"),
+    ("so-tai-nguyen-moi-truong", "Sở Tài nguyên và Môi trường", rf"so\s+tai nguyen{_SEP}moi truong"),
+    ("so-xay-dung", "Sở Xây dựng", r"so\s+xay dung"),
+    ("so-giao-thong-van-tai", "Sở Giao thông vận tải", r"so\s+giao thong{_SEP}van tai"),
+    ("cac-so-quan-ly-chuyen-nganh", "Các sở quản lý chuyên ngành", r"(?:cac\s+)?so\s+quan ly chuyen nganh"),
+    ("chi-cuc-dan-so-khhgd", "Chi cục Dân số - Kế hoạch hóa gia đình",
+     rf"chi cuc\s+dan so{_SEP}ke hoach hoa gia dinh"),
+    ("chi-cuc-tieu-chuan-do-luong-chat-luong", "Chi cục Tiêu chuẩn Đo lường Chất lượng",
+     r"chi cuc\s+tieu chuan do luong chat luong"),
+    ("van-phong-dieu-phoi-nong-thon-moi", "Văn phòng điều phối nông thôn mới tỉnh",
+     r"van phong dieu phoi nong thon moi"),
+    ("ban-chi-dao-dan-so-khhgd", "Ban Chỉ đạo công tác dân số - kế hoạch hóa gia đình",
+     rf"ban chi dao(?:\s+cong tac)?\s+dan so{_SEP}ke hoach hoa gia dinh"),
+    ("ban-thi-dua-khen-thuong", "Ban Thi đua - Khen thưởng tỉnh", rf"ban\s+thi dua{_SEP}khen thuong"),
+    ("hoi-dong-danh-gia-cap-xa", "Hội đồng đánh giá cấp xã", r"hoi dong danh gia cap xa"),
+    ("hoi-dong-xet-duyet-cap-huyen", "Hội đồng xét duyệt cấp huyện", r"hoi dong xet duyet cap huyen"),
+    ("uy-ban-mat-tran-to-quoc", "Ủy ban Mặt trận Tổ quốc Việt Nam",
+     r"(?:uy ban\s+)?mat tran to quoc(?:\s+viet nam)?"),
+    ("doan-thanh-nien", "Đoàn Thanh niên Cộng sản Hồ Chí Minh", r"doan thanh nien(?:\s+cong san ho chi minh)?"),
+    ("hoi-lien-hiep-phu-nu", "Hội Liên hiệp phụ nữ Việt Nam", r"hoi\s+lien hiep phu nu(?:\s+viet nam)?"),
+    ("cong-an-tinh", "Công an tỉnh", r"cong an\s+tinh"),
+    ("cong-an-huyen", "Công an huyện", r"cong an\s+(?:cac\s+)?huyen"),
+    # levels last: "Ủy ban nhân dân tỉnh", "UBND các huyện, thành phố", "Ủy ban nhân dân cấp xã"
+    ("uy-ban-nhan-dan-{lvl}", "Ủy ban nhân dân {lvl}", rf"(?:chu tich\s+)?uy ban nhan dan{_LVL}"),
+    ("hoi-dong-nhan-dan-{lvl}", "Hội đồng nhân dân {lvl}", rf"hoi dong nhan dan{_LVL}"),
+)
+# Mentions that are not agencies although they look like one (folded, search)
+FACT_NOT_AGENCY = re.compile(r"^(?:uy ban nhan dan|so|ban|phong)$")
+# A generic heading agency: "Sở …", "Ban …", "Văn phòng …", "Ủy ban nhân dân …" (match, NFC)
+FACT_AGENCY_HEAD = re.compile(
+    r"(?:Các\s+)?(?:Sở|Bộ|Ban|Phòng|Chi cục|Cục|Văn phòng|Trung tâm|Ủy ban|Uỷ ban|UBND|Công an|Hội|Đoàn"
+    r"|Đài|Báo|Liên đoàn|Mặt trận)\b",
+    re.I,
+)
 
 # --- end facts -----------------------------------------------------------------------------------

@@ -18,6 +18,13 @@ STOPWORDS = frozenset(
     "什么 哪些 哪个 哪 多少 几 怎么 怎样 如何 是否 请问 请 一下 我 我们 你 他们".split()
 )
 
+# Words of asking, not of the thing asked about: dropped from questions only (documents keep them).
+QUESTION_STOPWORDS = frozenset(
+    "一共 总共 共 几 几个 几月 几年 几天 多少 多大 多久 多高 多长 什么样 什么 哪 哪些 哪个 哪项 哪种 哪里 哪儿 "
+    "给 里 的话 由 要 可以 不用 是 有 吗 呢 请问 意思 怎么 怎么样 如何 能 会 需要 应该 应当 是否 "
+    "还是 或者 呀 吧 啊 我 我们 你 您 他们 谁 为什么 为何 到底 究竟".split()
+)
+
 _jieba_lock = threading.Lock()
 _jieba = None
 
@@ -51,8 +58,8 @@ def words(text: str) -> list[str]:
 
 
 # --- sentences -----------------------------------------------------------------------------------
-SENTENCE_BREAK = re.compile(r"(?<=[。！？；!?])(?![”’」』）)])")
-CLAUSE_BREAK = re.compile(r"(?<=[，、：,:])")
+SENTENCE_BREAK = re.compile(r"(?<=[。！？!?])(?![”’」』）)])")
+CLAUSE_BREAK = re.compile(r"(?<=[，、：,:；;])")
 
 
 # --- headings ------------------------------------------------------------------------------------
@@ -78,6 +85,8 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
     "amount": ("多少钱", "金额", "资金", "经费", "预算", "补贴标准", "补助标准", "万元", "元", "支出", "收入", "多少"),
     "target": ("目标", "达到", "比例", "覆盖率", "指标", "到2020年", "不低于", "以上", "率"),
 }
+
+NUMBER_CUES = ("多少", "几", "多大", "多久", "比例", "数量", "多高", "标准是")
 
 ANSWER_CUES: dict[str, tuple[str, ...]] = {
     "deadline": ("年", "月", "日", "前", "每年", "期间", "截至", "底"),
@@ -231,5 +240,112 @@ def continues(prev: str, line: str) -> bool:
 
 # --- facts ---------------------------------------------------------------------------------------
 # (responsibility roles, deadline and date forms, eligibility and amount cues for fact extraction)
+# Used by index/facts/ on NFC text.
+
+# Role cues: the first one in a clause decides its role; a clause whose subject is an agency
+# followed by one of FACT_DUTY_VERBS (要, 应, 负责, 牵头 …) is a duty of that agency.
+FACT_ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("lead", re.compile("牵头|负责|主管|承担|承办|会同|主责|统筹")),
+    ("support", re.compile("配合|协助|协同|参与")),
+)
+FACT_CLAUSE_BREAK = re.compile("[；;]")
+FACT_SENTENCE_BREAK = re.compile("(?<=[。！？；;])")
+# After an agency (or a list of them: "市民政局、市发改委"): the clause is its duty (match)
+FACT_DUTY_VERBS = re.compile("(?:都|均|也|还)?(?:要|应当|应|须|必须|负责|牵头|会同|配合|协助|主管|承担)")
+# "由乡镇社会事务中心承担" (search: the agency between 由 and the verb)
+FACT_BY_AGENCY = re.compile("由(?P<agency>[^，。；、]{2,20}?)(?:负责|承担|牵头|主管|统筹)")
+# Headings whose list items are the issuer's own duties: "（一）部门职能职责" (search)
+FACT_DUTY_HEADING = re.compile("职能职责|主要职责|部门职能|工作职责|职责分工")
+FACT_ASSIGN = None  # no "giao X làm …" form: duties are stated with 由 / 要 / 负责
+FACT_HEADING_PREFIX = None
+
+# Eligibility: conditions ("凡…的", "符合…条件的", "对…的…给予/免征", "…的，不需…"), papers (需提交 …)
+FACT_CONDITION = re.compile(
+    "凡(?:是)?[^，。；]{1,80}?的|符合[^，。；]{0,24}?条件的|对[^，。；]{2,40}?(?:的|机构)[^。；]{0,40}?"
+    "(?:给予|免征|减半|免收|享受|补贴|优先)|[^，。；]{2,60}?的[，,]\\s*(?:不需|无需|可以?|允许|均可|可依法)"
+    "|享受(?:同等|相关)?(?:优惠|补贴)|不需(?:要)?(?:办理|提供)|资格|优先保障|不得申请"
+)
+FACT_WHO_HEADING = re.compile("(?:补助|补贴|救助|保障|服务)?对象[：:]|适用范围|申请条件")
+FACT_PAPERS_LEADIN = re.compile("(?:需|须|应)(?:提交|提供)(?:以下|下列)?(?:材料|资料)?[：:]|(?:申请)?材料(?:包括|如下)[：:]")
+FACT_THRESHOLD = re.compile("(?P<num>\\d[\\d.]*)\\s*(?P<unit>平方米|万元|年|分)\\s*(?:（含）)?\\s*(?:以上|以下)")
+
+# Dates (named groups as in vi.py). Kinds index/facts/dates.py reads:
+#   yearly_day      "每年11月15日前"
+#   yearly_month    "每年11月底前", "每年11月前"
+#   yearly_yearend  "每年年底前", "每年年前", "每年年末前"
+#   date            "2020年10月28日"
+#   month_range     "2024年1—6月", "2024年7-9月"
+#   half            "2023年下半年", "2023年上半年"
+#   quarter         "2020年第四季度", "2020年四季度"
+#   year_end        "2020年底", "2020年末"
+#   month           "2022年1月"
+#   year_range      "2021—2025年"
+#   year            "2020年" (not "2022年度")
+#   relative        "10个工作日内", "30日内"
+_Q = "一二三四1234"
+FACT_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("yearly_day", re.compile("每年\\s*(?P<m>\\d{1,2})\\s*月\\s*(?P<d>\\d{1,2})\\s*日")),
+    ("yearly_month", re.compile("每年\\s*(?P<m>\\d{1,2})\\s*月(?:底|末|份)?")),
+    ("yearly_yearend", re.compile("每年(?:的)?\\s*(?:年底|年末|年前|年终|底)")),
+    ("date", re.compile("(?P<y>\\d{4})\\s*年\\s*(?P<m>\\d{1,2})\\s*月\\s*(?P<d>\\d{1,2})\\s*日")),
+    ("month_range", re.compile("(?P<y>\\d{4})\\s*年\\s*(?P<m1>\\d{1,2})\\s*(?:月)?\\s*[—–\\-~～至到]+\\s*(?P<m2>\\d{1,2})\\s*月")),
+    ("half", re.compile("(?P<y>\\d{4})\\s*年\\s*(?P<h>上|下)半年")),
+    ("quarter", re.compile(f"(?P<y>\\d{{4}})\\s*年\\s*(?:第)?\\s*(?P<q>[{_Q}])\\s*季度")),
+    ("year_end", re.compile("(?P<y>\\d{4})\\s*年\\s*(?:底|末|年底|年末)")),
+    ("month", re.compile("(?P<y>\\d{4})\\s*年\\s*(?P<m>\\d{1,2})\\s*月(?!\\s*\\d)")),
+    ("year_range", re.compile("(?P<y1>\\d{4})\\s*[—–\\-~～至到]\\s*(?P<y2>\\d{4})\\s*年")),
+    ("year", re.compile("(?<!\\d)(?P<y>\\d{4})\\s*年(?!度|\\s*\\d)")),
+    ("relative", re.compile("(?P<n>\\d{1,3})\\s*个?\\s*(?P<unit>工作日|自然日|日|天|个月|周)\\s*内")),
+)
+# A date is a deadline when a cue follows it ("…前", "…完成") or opens its clause ("预计", "争取")
+FACT_DEADLINE_AFTER = re.compile("^\\s*(?:前|之前|以前|底前|末前|内)")
+FACT_DEADLINE_BEFORE = re.compile("(?:预计|计划|争取|力争|确保|截止|截至|须在|应在|要在|于)\\s*$")
+FACT_DEADLINE_CLAUSE = re.compile("完成|竣工|运营|投入使用|颁发|办结|报送|上报|提交")
+FACT_PAST = re.compile("已(?:经)?|完成了|顺利|了[，。]")
+FACT_PERIOD_CUE = None
+
+# Amounts: money, percentages, and counts that are targets or rates
+_AMOUNT_NUM = "(?<![\\d.])(?P<num>\\d+(?:\\.\\d+)?)(?:\\s*[-—–~]\\s*(?P<num2>\\d+(?:\\.\\d+)?))?"
+FACT_MONEY_UNITS = "亿元|万元|千元|元/人/月|元/月|元/年|元/人|元|万(?![张个家人户名床项所])"
+FACT_COUNT_UNITS = "万张|张|家|个|所|名|人次|人|户|项|场次|次"
+FACT_AMOUNT = re.compile(
+    _AMOUNT_NUM + f"\\s*(?P<unit>{FACT_MONEY_UNITS}|%|{FACT_COUNT_UNITS})"
+)
+FACT_MONEY_WORDS = ("元", "万")
+FACT_TARGET_CUE = re.compile("达到|达|以上|不低于|不超过|至少|不少于|建成|建设|培育|引进|覆盖|增长|到\\d{4}年|提高到|提至")
+FACT_RATE_CUE = re.compile("每(?!年年)[^，。；]{0,6}")
+FACT_OBJECTIVES_HEADING = re.compile("发展目标|主要目标|工作目标|总体目标|目标任务")
+FACT_NOT_AMOUNT_BEFORE = re.compile("(?:第|附件|〔|\\[|（|\\()\\s*$")
+
+# Agencies: (id, display name, pattern). The id is the function ("民政局"): 县民政局, 绥宁县民政局,
+# 民政局 and 民政部门 are one agency; the level (县/市/省) is kept apart and narrows a query that
+# names one. Place names before the level ("绥宁县", "郴州市") are dropped.
+FACT_AGENCY_LEVEL = "(?:[\u4e00-\u9fff]{2,3}?(?:省|市|县|区))?(?P<lvl>省|市|县|区|乡镇|乡|镇)?"
+FACT_AGENCIES: tuple[tuple[str, str, str], ...] = (
+    ("民政局", "民政局", "民政(?:局|部门|厅|部)"),
+    ("财政局", "财政局", "财政(?:局|部门|厅)"),
+    ("发改委", "发展和改革委员会", "(?:发改|发展和改革|发展改革)(?:委员会|委|部门|局)"),
+    ("教育局", "教育局", "教育(?:局|部门|厅)"),
+    ("卫健局", "卫生健康局", "(?:卫健|卫生健康|卫生计生|卫计)(?:局|委员会|委|部门)"),
+    ("人社局", "人力资源和社会保障局", "(?:人社|人力资源和社会保障|人力资源社会保障)(?:局|部门|厅)"),
+    ("市场监管局", "市场监督管理局", "市场监(?:督管理|督|管)(?:局|部门)"),
+    ("国土资源部门", "国土资源部门", "(?:国土资源|自然资源)(?:局|部门)?(?=[、，和及与]|部门|要|应|局)"),
+    ("规划部门", "规划部门", "规划(?:局|部门)"),
+    ("工商行政管理部门", "工商行政管理部门", "工商(?:行政管理)?(?:局|部门)"),
+    ("公安局", "公安局", "公安(?:局|部门|机关)"),
+    ("司法机关", "司法机关", "司法(?:局|部门|机关)"),
+    ("妇联", "妇女联合会", "妇联"),
+    ("团委", "共青团委员会", "团(?:县|市)?委"),
+    ("慈善会", "慈善会", "慈善(?:总)?会"),
+    ("领导小组", "未成年人保护工作领导小组", "(?:未成年人保护工作)?领导小组"),
+    ("乡镇社会事务中心", "乡镇社会事务中心", "(?:乡镇)?社会事务中心"),
+    ("人民政府", "人民政府", "(?:各)?(?:县市区|市县两级|县市|市县)?(?:人民)?政府"),
+)
+# "各县市区要…" names the county governments without 政府
+FACT_AGENCY_ALIASES: tuple[tuple[str, str, str], ...] = (
+    ("人民政府", "县", "各县市区(?=要|应|都要)"),
+    ("人民政府", None, "市县两级政府"),
+)
+FACT_NOT_AGENCY = re.compile("^(?:有关|相关|其他|各有关|各相关|其|该)")
 
 # --- end facts -----------------------------------------------------------------------------------

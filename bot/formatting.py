@@ -1,0 +1,310 @@
+"""Answers, passages and documents → Telegram HTML messages (and their inline keyboards).
+
+Everything that comes from a document or a user goes through `html.escape`, so a title or a
+question holding "<b>" or "&" can never break the markup. Text is built as blocks of `Span`s
+(plain text + the tag that wraps it) and only rendered to HTML when packed into messages: a long
+text is then cut between blocks, or at sentence boundaries inside a block, with every tag closed
+and reopened around the cut, so each message stays under Telegram's 4096-character limit and is
+valid HTML on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from index.lang import rules
+from index.types import DocMeta
+
+from . import callbacks as cb
+from .answers import AnswerRecord
+from .i18n import t
+
+MAX_MESSAGE = 4096  # Telegram's limit for one text message
+
+
+@dataclass(frozen=True)
+class Span:
+    """Plain text and the tag wrapping it: "", "b", "i", "code", "blockquote", 'a href="…"'."""
+
+    text: str
+    tag: str = ""
+
+    def html(self, text: str | None = None) -> str:
+        body = esc(self.text if text is None else text)
+        if not self.tag:
+            return body
+        return f"<{self.tag}>{body}</{self.tag.split()[0]}>"
+
+
+Block = Sequence[Span]
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def utf16_len(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units (an emoji counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+# --- splitting ---------------------------------------------------------------------------------
+
+# A cut goes after sentence-ending punctuation followed by spaces, after Chinese sentence
+# punctuation, or at line ends; the cut keeps the text as it was ("".join(units) == text).
+_CUT = re.compile(r"[.!?…;]+[\"'”’)\]»]*\s+|[。！？；]+[”’」』）]*|\n+")
+
+
+def sentence_units(text: str) -> list[str]:
+    units, start = [], 0
+    for m in _CUT.finditer(text):
+        if m.end() > start:
+            units.append(text[start : m.end()])
+            start = m.end()
+    if start < len(text):
+        units.append(text[start:])
+    return units
+
+
+def _hard_split(text: str, tag: str, budget: int) -> list[str]:
+    """Cut a sentence longer than one message: at a space when there is one, else anywhere."""
+    span = Span(text, tag)
+    pieces = []
+    while text:
+        if utf16_len(span.html(text)) <= budget:
+            pieces.append(text)
+            break
+        lo, hi = 1, len(text)  # the longest prefix that fits
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if utf16_len(span.html(text[:mid])) <= budget:
+                lo = mid
+            else:
+                hi = mid - 1
+        space = text.rfind(" ", 0, lo)
+        cut = space + 1 if space > lo // 2 else lo
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return pieces
+
+
+def _render(atoms: list[tuple[int, int, str]], blocks: Sequence[Block], sep: str) -> str:
+    """HTML of one message: atoms are (block index, span index, text) in order."""
+    groups: list[list] = []  # [block, span, text] runs
+    for b, s, text in atoms:
+        if groups and groups[-1][0] == b and groups[-1][1] == s:
+            groups[-1][2] += text
+        else:
+            groups.append([b, s, text])
+    if groups:
+        groups[0][2] = groups[0][2].lstrip()
+        groups[-1][2] = groups[-1][2].rstrip()
+    out, last_block = [], None
+    for b, s, text in groups:
+        if not text:
+            continue
+        if last_block is not None and b != last_block:
+            out.append(sep)
+        out.append(blocks[b][s].html(text))
+        last_block = b
+    return "".join(out)
+
+
+def pack(blocks: Sequence[Block], limit: int = MAX_MESSAGE, sep: str = "\n\n") -> list[str]:
+    """Blocks → as few HTML messages as fit under ``limit``; cuts fall between blocks when a block
+    fits in a message of its own, else at sentence boundaries."""
+    blocks = [b for b in blocks if any(s.text.strip() for s in b)]
+    messages: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+
+    def fits(atoms) -> bool:
+        return utf16_len(_render(atoms, blocks, sep)) <= limit
+
+    for bi, block in enumerate(blocks):
+        whole = [(bi, si, span.text) for si, span in enumerate(block)]
+        if fits(current + whole):
+            current += whole
+            continue
+        if current and fits(whole):
+            messages.append(current)
+            current = whole
+            continue
+        for si, span in enumerate(block):
+            for unit in sentence_units(span.text):
+                pieces = [unit] if utf16_len(span.html(unit)) <= limit else _hard_split(unit, span.tag, limit)
+                for piece in pieces:
+                    atom = (bi, si, piece)
+                    if fits(current + [atom]):
+                        current.append(atom)
+                    else:
+                        if _render(current, blocks, sep):
+                            messages.append(current)
+                        current = [atom]
+    if _render(current, blocks, sep):
+        messages.append(current)
+    return [_render(m, blocks, sep) for m in messages]
+
+
+# --- pieces of text ----------------------------------------------------------------------------
+
+
+def format_date(iso: str | None, lang: str) -> str | None:
+    """"2016-10-24" → "24/10/2016" (vi) or "2016年10月24日" (zh); other shapes as written."""
+    if not iso:
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
+    if not m:
+        return iso
+    y, mo, d = m.groups()
+    return f"{y}年{int(mo)}月{int(d)}日" if lang == "zh" else f"{d}/{mo}/{y}"
+
+
+def _details(number: str | None, date: str | None, lang: str) -> str:
+    labels = rules(lang).LABELS
+    sep = "，" if lang == "zh" else ", "
+    parts = [f"{labels['number']} {number}" if number else "", f"{labels['date']} {format_date(date, lang)}" if date else ""]
+    return sep.join(p for p in parts if p)
+
+
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
+
+
+def answer_blocks(record: AnswerRecord) -> list[Block]:
+    """The reply to a question: the direct answer, the quoted clause, document and section, in
+    the language of the question (the engine's labels)."""
+    lang = record.lang
+    labels = rules(lang).LABELS
+    if not record.found:
+        return [[Span(record.text)]]
+    blocks: list[Block] = [[Span("💬 "), Span(labels["answer"] + _colon(lang).rstrip(), "b"), Span(f" «{record.text}»")]]
+    for c in record.citations:
+        if c.quote and c.quote != record.text:
+            blocks.append([Span(labels["quote"] + _colon(lang).rstrip(), "b"), Span("\n"), Span(c.quote, "blockquote")])
+        cite: list[Span] = [Span("📄 "), Span(labels["source"] + _colon(lang), "b"), Span(c.title)]
+        details = _details(c.number, c.date, lang)
+        if details:
+            cite.append(Span(f"\n{details}"))
+        if c.section:
+            cite += [Span("\n"), Span(labels["section"] + _colon(lang), "b"), Span(c.section)]
+        if c.period_ended:
+            cite += [Span("\n"), Span("⚠️ " + labels["period_ended"].format(period=c.period_ended), "i")]
+        blocks.append(cite)
+    return blocks
+
+
+def sources_blocks(record: AnswerRecord, ui: str) -> list[Block]:
+    """"Nguồn / 来源": the whole passages the answer was drawn from, then related ones."""
+    labels = rules(record.lang).LABELS
+    colon = _colon(record.lang)
+    blocks: list[Block] = [[Span(t(ui, "sources_title"), "b")]]
+    for c in record.citations:
+        head: list[Span] = [Span("📄 "), Span(c.title, "b")]
+        details = _details(c.number, c.date, record.lang)
+        if details:
+            head.append(Span(f"\n{details}"))
+        if c.section:
+            head += [Span("\n"), Span(labels["section"] + colon, "i"), Span(c.section)]
+        blocks += [head, [Span(c.passage, "blockquote")]]
+    if record.related:
+        blocks.append([Span(labels["more"], "b")])
+        for p in record.related:
+            head = [Span("📄 "), Span(p.title, "b")]
+            if p.section:
+                head += [Span("\n"), Span(labels["section"] + colon, "i"), Span(p.section)]
+            blocks += [head, [Span(p.text, "blockquote")]]
+    return blocks
+
+
+def section_blocks(title: str, section: str, text: str, ui: str) -> list[Block]:
+    """"Toàn văn mục / 查看本节": the section's whole text, paragraph by paragraph."""
+    head: list[Block] = [[Span("📖 "), Span(t(ui, "section_title") + _colon(ui), "b"), Span(section)], [Span(title, "i")]]
+    return head + [[Span(par)] for par in text.split("\n") if par.strip()]
+
+
+def doc_lines(meta: DocMeta, ui: str, year: int | None = None) -> list[str]:
+    """Number, issuer, date and period of a document, one plain line each (ended plans say so)."""
+    year = year or dt.date.today().year
+    labels = rules(ui).LABELS
+    colon = _colon(ui)
+    lines = []
+    if meta.number:
+        lines.append(f"{labels['number']}{colon}{meta.number}")
+    if meta.issuer:
+        lines.append(f"{t(ui, 'issuer')}{colon}{meta.issuer}")
+    if meta.date:
+        lines.append(f"{labels['date'].capitalize()}{colon}{format_date(meta.date, ui)}")
+    if meta.period:
+        ended = f" ({t(ui, 'ended')})" if meta.period_end and meta.period_end < year else ""
+        lines.append(f"{t(ui, 'period')}{colon}{meta.period}{ended}")
+    return lines
+
+
+def docs_blocks(docs: Iterable[tuple[str, DocMeta]], ui: str, bot_username: str | None) -> list[Block]:
+    """/docs: every document with number, issuer, date and period, and a deep link to open it."""
+    docs = list(docs)
+    if not docs:
+        return [[Span(t(ui, "docs_empty"))]]
+    blocks: list[Block] = [[Span("📚 "), Span(t(ui, "docs_title", n=len(docs)), "b")]]
+    for i, (doc_key, meta) in enumerate(docs, start=1):
+        block: list[Span] = [Span(f"{i}. "), Span(meta.title, "b")]
+        lines = doc_lines(meta, ui)
+        if lines:
+            block.append(Span("\n" + "\n".join(lines)))
+        if bot_username:
+            link = f"https://t.me/{bot_username}?start=doc-{doc_key}"
+            block += [Span("\n→ "), Span(t(ui, "doc_open"), f'a href="{esc(link)}"')]
+        blocks.append(block)
+    return blocks
+
+
+def doc_card_blocks(meta: DocMeta, ui: str) -> list[Block]:
+    return [[Span("📄 "), Span(meta.title, "b")], [Span("\n".join(doc_lines(meta, ui)))]]
+
+
+# --- keyboards ---------------------------------------------------------------------------------
+
+
+def answer_keyboard(record: AnswerRecord, ui: str, vote: str | None = None) -> InlineKeyboardMarkup:
+    rows = []
+    if record.found and record.citations:
+        row = [InlineKeyboardButton(t(ui, "btn_sources"), callback_data=cb.sources(record.key))]
+        if any(c.section for c in record.citations):
+            row.append(InlineKeyboardButton(t(ui, "btn_section"), callback_data=cb.section(record.key)))
+        rows.append(row)
+    up, down = t(ui, "btn_up"), t(ui, "btn_down")
+    rows.append(
+        [
+            InlineKeyboardButton(up + (" ✓" if vote == "up" else ""), callback_data=cb.feedback(record.key, "up")),
+            InlineKeyboardButton(down + (" ✓" if vote == "down" else ""), callback_data=cb.feedback(record.key, "down")),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def examples_keyboard(ui: str) -> InlineKeyboardMarkup:
+    questions = t(ui, "example_questions")
+    return InlineKeyboardMarkup([[InlineKeyboardButton(q, callback_data=cb.example(i))] for i, q in enumerate(questions)])
+
+
+def lang_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t(code, "lang_name"), callback_data=cb.lang(code)) for code in ("vi", "zh")]]
+    )
+
+
+def file_keyboard(doc_key: str, ui: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t(ui, "btn_file"), callback_data=cb.file(doc_key))]])
+
+
+def human_size(n: int) -> str:
+    for unit, scale in (("MB", 2**20), ("KB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"

@@ -1,0 +1,111 @@
+"""What the handlers share: the engine, the stores, the throttle, and the worker threads.
+
+One `Services` object is made at startup and kept in ``application.bot_data``; handlers reach it
+through `services(context)`. The engine's work (answering, parsing uploads, rebuilding the index)
+is synchronous CPU work, so it always runs on these worker threads, never on the event loop:
+one slow question does not stall the other chats, and a rebuild does not stall any question.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from index.build import BuildReport
+from index.engine import Engine
+from index.types import Answer, Document
+
+from .config import BotSettings
+from .i18n import lang_from_code
+from .storage import Storage
+from .throttle import Throttle
+
+T = TypeVar("T")
+SERVICES_KEY = "policyqa"
+
+
+@dataclass
+class Services:
+    engine: Engine
+    settings: BotSettings
+    storage: Storage
+    throttle: Throttle
+    # answering and parsing uploads: several threads, so questions run side by side
+    ask_pool: ThreadPoolExecutor
+    # rebuilding the index: one thread, so a rebuild never takes a thread from the questions
+    build_pool: ThreadPoolExecutor
+    started: float = field(default_factory=time.time)
+    # one rebuild at a time (uploads and /reindex queue behind each other)
+    reindex_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @classmethod
+    def create(cls, engine: Engine, settings: BotSettings) -> Services:
+        return cls(
+            engine=engine,
+            settings=settings,
+            storage=Storage(settings.db_path),
+            throttle=Throttle(settings.throttle_burst, settings.throttle_per_minute),
+            ask_pool=ThreadPoolExecutor(settings.ask_workers, thread_name_prefix="policyqa-ask"),
+            build_pool=ThreadPoolExecutor(1, thread_name_prefix="policyqa-build"),
+        )
+
+    def close(self) -> None:
+        self.ask_pool.shutdown(wait=False, cancel_futures=True)
+        self.build_pool.shutdown(wait=False, cancel_futures=True)
+        self.storage.close()
+
+    async def in_worker(self, fn: Callable[..., T], *args, **kwargs) -> T:
+        """Run ``fn`` on an answering thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.ask_pool, functools.partial(fn, *args, **kwargs))
+
+    async def ask(self, question: str) -> Answer:
+        """The engine's answer, exactly as `policyqa ask` gives it."""
+        return await self.in_worker(self.engine.ask, question)
+
+    async def build(self) -> BuildReport:
+        """Update the index incrementally; `ask` keeps using the old one until the swap."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.build_pool, functools.partial(self.engine.build, progress=False))
+
+    # --- lookups the handlers need --------------------------------------------------------------
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.admin_ids
+
+    def ui_lang(self, update: Update) -> str:
+        """The chat's chosen language, else the user's Telegram language (vi unless zh)."""
+        chat = update.effective_chat
+        if chat is not None:
+            chosen = self.storage.chat_settings(chat.id).lang
+            if chosen:
+                return chosen
+        user = update.effective_user
+        return lang_from_code(user.language_code if user else None)
+
+    def documents(self) -> dict[str, Document]:
+        return self.engine.index.documents
+
+    def find_document(self, key: str) -> Document | None:
+        return next((d for d in self.documents().values() if doc_key(d.doc_id) == key), None)
+
+    def titles(self) -> dict[str, str]:
+        return {doc_id: d.meta.title for doc_id, d in self.documents().items()}
+
+
+def doc_key(doc_id: str) -> str:
+    """A short, stable id for a document in deep links and buttons (doc ids can be long)."""
+    return hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:10]
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.bot_data[SERVICES_KEY]

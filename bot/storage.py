@@ -1,0 +1,246 @@
+"""The bot's own state in one SQLite file (WAL mode): chat settings, answers and feedback votes.
+
+    chats    chat id → interface language and other settings; survives restarts
+    answers  every answer given: question, answer text, sources, found flag, hashed chat/user,
+             and the record its buttons need (key = the short id in callback data)
+    votes    👍/👎 per answer and user (a second vote replaces the first)
+
+User and chat ids are stored as salted hashes (the salt is a file next to the database), so the
+feedback table can be shared with maintainers without identifying anyone. Queries are tiny and
+run under a lock on one connection; the handlers call them directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .answers import AnswerRecord
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS chats (
+    chat_id   INTEGER PRIMARY KEY,
+    lang      TEXT,
+    settings  TEXT NOT NULL DEFAULT '{}',
+    updated   REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS answers (
+    key       TEXT PRIMARY KEY,
+    created   REAL NOT NULL,
+    chat      TEXT NOT NULL,
+    user      TEXT NOT NULL,
+    question  TEXT NOT NULL,
+    lang      TEXT NOT NULL,
+    found     INTEGER NOT NULL,
+    answer    TEXT NOT NULL,
+    sources   TEXT NOT NULL,
+    record    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS answers_created ON answers (created);
+CREATE TABLE IF NOT EXISTS votes (
+    key       TEXT NOT NULL REFERENCES answers (key),
+    user      TEXT NOT NULL,
+    vote      INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+    created   REAL NOT NULL,
+    PRIMARY KEY (key, user)
+);
+"""
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    lang: str | None = None  # None: follow the user's Telegram language
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FlaggedQuestion:
+    """A question maintainers should look at: voted 👎, or answered "nothing found"."""
+
+    question: str
+    last_asked: float
+    asked: int
+    not_found: int
+    down: int
+    up: int
+    last_answer: str  # the most recent answer given ("" when nothing was found)
+    last_sources: list[dict]
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "last_asked": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self.last_asked)),
+            "asked": self.asked,
+            "not_found": self.not_found,
+            "down": self.down,
+            "up": self.up,
+            "last_answer": self.last_answer,
+            "last_sources": self.last_sources,
+        }
+
+
+@dataclass(frozen=True)
+class StorageStats:
+    chats: int
+    answers: int
+    not_found: int
+    up: int
+    down: int
+
+
+class Storage:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._salt = _load_salt(self.path.parent / "salt")
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
+        self._db.execute("PRAGMA busy_timeout=5000")  # `policyqa feedback` may read meanwhile
+        self._db.executescript(_SCHEMA)
+        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @classmethod
+    def open_readonly(cls, path: Path) -> Storage:
+        """For `policyqa feedback`: the same class, refusing to create a database that isn't there."""
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"no bot database at {path} (has the bot run yet? see POLICYQA_BOT_DATA)")
+        return cls(path)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def hash_id(self, value: int | None) -> str:
+        if value is None:
+            return "-"
+        return hmac.new(self._salt, str(value).encode(), hashlib.sha256).hexdigest()[:16]
+
+    # --- chats ---------------------------------------------------------------------------------
+
+    def chat_settings(self, chat_id: int) -> ChatSettings:
+        with self._lock:
+            row = self._db.execute("SELECT lang, settings FROM chats WHERE chat_id = ?", (chat_id,)).fetchone()
+        if row is None:
+            return ChatSettings()
+        return ChatSettings(row[0], json.loads(row[1] or "{}"))
+
+    def set_chat_lang(self, chat_id: int, lang: str) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO chats (chat_id, lang, updated) VALUES (?, ?, ?) "
+                "ON CONFLICT (chat_id) DO UPDATE SET lang = excluded.lang, updated = excluded.updated",
+                (chat_id, lang, time.time()),
+            )
+
+    # --- answers and feedback ------------------------------------------------------------------
+
+    def save_answer(self, record: AnswerRecord, chat_id: int | None, user_id: int | None) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO answers (key, created, chat, user, question, lang, found, answer, sources, record) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.key,
+                    time.time(),
+                    self.hash_id(chat_id),
+                    self.hash_id(user_id),
+                    record.question,
+                    record.lang,
+                    int(record.found),
+                    record.text if record.found else "",
+                    json.dumps(record.sources, ensure_ascii=False),
+                    record.to_json(),
+                ),
+            )
+
+    def load_answer(self, key: str) -> AnswerRecord | None:
+        with self._lock:
+            row = self._db.execute("SELECT record FROM answers WHERE key = ?", (key,)).fetchone()
+        return AnswerRecord.from_json(row[0]) if row else None
+
+    def vote(self, key: str, user_id: int, vote: str) -> bool:
+        """Record 👍 ("up") or 👎 ("down") on an answer; False when the answer is unknown."""
+        value = 1 if vote == "up" else -1
+        with self._lock:
+            if self._db.execute("SELECT 1 FROM answers WHERE key = ?", (key,)).fetchone() is None:
+                return False
+            self._db.execute(
+                "INSERT INTO votes (key, user, vote, created) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (key, user) DO UPDATE SET vote = excluded.vote, created = excluded.created",
+                (key, self.hash_id(user_id), value, time.time()),
+            )
+        return True
+
+    def flagged_questions(self, limit: int = 50) -> list[FlaggedQuestion]:
+        """Questions with a 👎 or with no answer found, most recently asked first."""
+        query = """
+            WITH v AS (
+                SELECT key, SUM(vote < 0) AS down, SUM(vote > 0) AS up FROM votes GROUP BY key
+            ),
+            q AS (
+                SELECT lower(trim(a.question)) AS norm,
+                       COUNT(*) AS asked,
+                       SUM(a.found = 0) AS not_found,
+                       COALESCE(SUM(v.down), 0) AS down,
+                       COALESCE(SUM(v.up), 0) AS up,
+                       MAX(a.created) AS last
+                FROM answers a LEFT JOIN v ON v.key = a.key
+                GROUP BY norm
+                HAVING not_found > 0 OR down > 0
+            )
+            SELECT q.asked, q.not_found, q.down, q.up, q.last, a.question, a.answer, a.sources
+            FROM q JOIN answers a ON lower(trim(a.question)) = q.norm AND a.created = q.last
+            GROUP BY q.norm
+            ORDER BY q.last DESC
+            LIMIT ?
+        """
+        with self._lock:
+            rows = self._db.execute(query, (limit,)).fetchall()
+        return [
+            FlaggedQuestion(
+                question=question,
+                last_asked=last,
+                asked=asked,
+                not_found=not_found,
+                down=down,
+                up=up,
+                last_answer=answer,
+                last_sources=json.loads(sources),
+            )
+            for asked, not_found, down, up, last, question, answer, sources in rows
+        ]
+
+    def stats(self) -> StorageStats:
+        with self._lock:
+            chats = self._db.execute("SELECT COUNT(DISTINCT chat) FROM answers").fetchone()[0]
+            answers, not_found = self._db.execute("SELECT COUNT(*), COALESCE(SUM(found = 0), 0) FROM answers").fetchone()
+            up, down = self._db.execute(
+                "SELECT COALESCE(SUM(vote > 0), 0), COALESCE(SUM(vote < 0), 0) FROM votes"
+            ).fetchone()
+        return StorageStats(chats, answers, not_found, up, down)
+
+
+def _load_salt(path: Path) -> bytes:
+    """The hashing salt, created once (readable by the owner only)."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        salt = secrets.token_bytes(32)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it first
+            return path.read_bytes()
+        with os.fdopen(fd, "wb") as f:
+            f.write(salt)
+        return salt
