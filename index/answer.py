@@ -21,7 +21,10 @@ from .types import Answer, Citation, DocMeta, Document, Hit
 
 QTYPES = ("deadline", "responsibility", "eligibility", "amount", "target")
 MAX_ANSWER_CHARS = 300
-CONTEXT_CREDIT = 0.8  # a question word found only in the heading, section or document title
+# Credit for a question word found not in the sentence but around it: in its heading or section
+# (what the sentence is about), or only in the document's title and issuer (which plan, where).
+CONTEXT_CREDIT = 0.8
+DOCUMENT_CREDIT = 0.5
 PASSAGES_READ = 5  # answers are drawn from this many top passages
 _HEADING_LINE = re.compile(r"^(?:[IVXL]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|\(\d+\)|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)])\s*\S")
 
@@ -43,8 +46,9 @@ def classify_question(question: str) -> str:
 @dataclass
 class _Candidate:
     text: str  # the sentence to quote
-    context: str  # the heading or lead-in line it sits under inside its passage, if any
-    background: str  # document title, issuer and section path: what the sentence is about
+    heading: str  # the heading or lead-in line it sits under inside its passage, if any
+    section: str  # the passage's section path
+    document: str  # the document's title and issuer
     hit_index: int
     score: float = 0.0
     coverage: float = 0.0
@@ -54,7 +58,7 @@ def _candidates(hits: list[Hit], documents: dict[str, Document]) -> list[_Candid
     out: list[_Candidate] = []
     for i, hit in enumerate(hits[:PASSAGES_READ]):
         context = hit.chunk.section[-1] if hit.chunk.section else ""
-        background = f"{document_head(documents[hit.chunk.doc_id].meta)}\n{hit.chunk.section_path}"
+        document = document_head(documents[hit.chunk.doc_id].meta)
         for line in hit.chunk.text.splitlines():
             line = line.strip()
             if not line:
@@ -69,7 +73,7 @@ def _candidates(hits: list[Hit], documents: dict[str, Document]) -> list[_Candid
                 context = head.strip()  # an inline heading: "b) Phương thức thực hiện: Chi cục …"
             for sentence in split_sentences(line):
                 if len(sentence) >= 8:
-                    out.append(_Candidate(sentence, context, background, i))
+                    out.append(_Candidate(sentence, context, hit.chunk.section_path, document, i))
     return out
 
 
@@ -94,24 +98,39 @@ class _Weights:
         pairs = {t: lexical.idf(t) for t in tokens if "_" in t and t in lexical.vocab}
         return words, pairs
 
-    def coverage(self, text: str, context: str = "") -> float:
-        """Share of the question's weight found in ``text`` (words only in ``context`` count 0.8),
-        with a bonus for shared word pairs."""
-        found_in = _Present(text)
-        around = _Present(context) if context else None
+    def coverage(self, text: str, context: str = "", document: str = "") -> float:
+        """Share of the question's weight found in ``text`` (words found only in its ``context`` or
+        its ``document`` title earn partial credit), with a bonus for shared word pairs."""
+        found_in, around, in_doc = _Present(text), _Present(context), _Present(document)
         best = 0.0
         for words, pairs in self.groups:
             found = 0.0
             for t, w in words.items():
                 if found_in(t):
                     found += w
-                elif around is not None and around(t):
+                elif around(t):
                     found += CONTEXT_CREDIT * w
+                elif in_doc(t):
+                    found += DOCUMENT_CREDIT * w
             score = found / (sum(words.values()) or 1.0)
             if pairs:
-                shared = sum(w for t, w in pairs.items() if found_in(t) or (around is not None and around(t)))
+                shared = sum(w for t, w in pairs.items() if found_in(t) or around(t))
                 score = 0.8 * score + 0.2 * shared / (sum(pairs.values()) or 1.0)
             best = max(best, score)
+        return best
+
+
+    def key_coverage(self, text: str, context: str = "") -> float:
+        """Share of the question's two rarest words found in ``text`` or ``context``.
+
+        A question about something the documents never mention ("Nga Sơn", "公交车") usually shares
+        its common words with some passage but not its rarest ones.
+        """
+        present = _Present(f"{text}\n{context}")
+        best = 0.0
+        for words, _pairs in self.groups:
+            rarest = sorted(words, key=lambda t: -words[t])[:2]
+            best = max(best, sum(present(t) for t in rarest) / len(rarest))
         return best
 
 
@@ -144,28 +163,30 @@ def _has_figure(text: str) -> bool:
 
 
 def _fact_score(text: str, qtype: str, wants_number: bool) -> float:
-    score = 0.0
+    """0..1: does the sentence hold the kind of fact asked for (a date, an agency, a figure)?"""
+    checks = []
     if qtype != "other":
         lang = "zh" if zh.CJK_RUN.search(text) else "vi"
-        score += 1.0 if rules(lang).FACT_PATTERNS[qtype].search(text) else 0.0
+        checks.append(bool(rules(lang).FACT_PATTERNS[qtype].search(text)))
     if wants_number:
-        score += 1.0 if _has_figure(text) else 0.0
-    return score
+        checks.append(_has_figure(text))
+    return sum(checks) / len(checks) if checks else 0.0
 
 
 def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weights, wants_number: bool) -> None:
+    """Coverage of the question first; the kind of fact and the passage's rank break near-ties."""
     top = hits[0].score if hits else 1.0
     for c in cands:
-        c.coverage = weights.coverage(c.text, f"{c.context}\n{c.background}")
+        c.coverage = weights.coverage(c.text, f"{c.heading}\n{c.section}", c.document)
         prior = hits[c.hit_index].score / top
-        c.score = 0.55 * c.coverage + 0.2 * _fact_score(c.text, qtype, wants_number) + 0.2 * prior
+        c.score = c.coverage * (1 + 0.3 * _fact_score(c.text, qtype, wants_number)) + 0.1 * prior
 
 
 def _trim(c: _Candidate, weights: _Weights, qtype: str, wants_number: bool) -> str:
     """The quote: the sentence, or its best window of clauses when it is too long."""
     text = c.text
-    if c.context and not text.startswith(c.context) and len(c.context) < 80 and len(text) + len(c.context) < MAX_ANSWER_CHARS:
-        text = f"{c.context}: {text}"
+    if c.heading and not text.startswith(c.heading) and len(c.heading) < 80 and len(text) + len(c.heading) < MAX_ANSWER_CHARS:
+        text = f"{c.heading}: {text}"
     if len(text) <= MAX_ANSWER_CHARS:
         return text
     clauses = split_clauses(c.text)
@@ -200,15 +221,18 @@ def citation(hit: Hit, meta: DocMeta, quote: str, year: int) -> Citation:
     )
 
 
-def confidence(best_coverage: float) -> float:
-    """How sure we are that the top passages answer the question at all (0..1).
+def confidence(weights: _Weights, best: _Candidate, qtype: str, wants_number: bool) -> float:
+    """How sure we are that the best sentence answers the question at all (0..1).
 
-    The share of the question's weight that the best sentence (with its heading) covers. On the
-    dev set this separates the questions the documents answer from those they cannot better than
-    the embedding cosine does: a question about a place, a benefit or a figure the corpus never
-    mentions leaves its rarest words uncovered.
+    The share of the question's weight that the sentence (with its heading, section and document
+    title) covers, discounted when the question's rarest words are missing from it, and when it
+    lacks the kind of fact asked for (no figure for "how much", no date for "by when"). On the dev
+    set this separates the questions the documents answer from those they cannot far better than
+    the embedding cosine does.
     """
-    return best_coverage
+    key = weights.key_coverage(best.text, f"{best.heading}\n{best.section}\n{best.document}")
+    fact = _fact_score(best.text, qtype, wants_number) if (qtype != "other" or wants_number) else 1.0
+    return best.coverage * (0.6 + 0.4 * key) * (0.7 + 0.3 * fact)
 
 
 def answer(
@@ -228,8 +252,7 @@ def answer(
     cands = _candidates(hits, documents)
     _score(cands, hits, qtype, weights, wants_number)
     best = max(cands, key=lambda c: c.score, default=None)
-    conf = confidence(best.coverage if best else 0.0)
-    if best is None or conf < min_confidence:
+    if best is None or confidence(weights, best, qtype, wants_number) < min_confidence:
         return Answer(query.text, query.lang, qtype, False, lang_rules.NOT_FOUND, [], hits)
     quote = _trim(best, weights, qtype, wants_number)
     best_hit = hits[best.hit_index]

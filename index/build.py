@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,8 +55,13 @@ def build_index(
     embedder: Embedder | None = None,
     rebuild: bool = False,
     progress: bool = True,
+    source: Iterable[tuple[Path, Document | IngestError]] | None = None,
 ) -> BuildReport:
-    """Build (or update) the index of ``settings.corpus_dir`` at ``settings.index_dir``."""
+    """Build (or update) the index of ``settings.corpus_dir`` at ``settings.index_dir``.
+
+    ``source`` replaces the corpus folder with documents made elsewhere (an evaluation set that
+    brings its own corpus): pairs of a name and a Document, or the IngestError it raised.
+    """
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
     previous = {} if rebuild else _previous(settings)
@@ -65,7 +71,7 @@ def build_index(
     chunks: list[Chunk] = []
     skipped: list[tuple[str, str]] = []
     reused = 0
-    files = list(iter_corpus(settings.corpus_dir, settings))
+    files = list(source if source is not None else iter_corpus(settings.corpus_dir, settings))
     for path, result in tqdm(files, desc="Reading documents", unit="doc", disable=not progress):
         if isinstance(result, IngestError):
             skipped.append((path.name, str(result)))

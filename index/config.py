@@ -50,7 +50,7 @@ class Settings:
 
     # answering
     top_k: int = 10
-    min_confidence: float = 0.5  # below this the answer is "nothing found"
+    min_confidence: float = 0.3  # below this the answer is "nothing found"
 
     # ingestion limits (bad input must not take the process down)
     max_file_bytes: int = 50 * 1024 * 1024

@@ -14,6 +14,7 @@ from .answer import answer
 from .build import BuildReport, build_index
 from .config import Settings
 from .embedding import Embedder
+from .facts.answers import answer_with_facts
 from .retrieve import Retriever
 from .types import Answer, Hit
 
@@ -76,7 +77,7 @@ class Engine:
         retriever = self._current()
         query = retriever.query(question)
         hits = retriever.search(query, k=k or self.settings.top_k, mode=mode)
-        return answer(
+        reply = answer(
             query,
             hits,
             lexical=retriever.stored.lexical,
@@ -84,3 +85,6 @@ class Engine:
             min_confidence=self.settings.min_confidence,
             year=dt.date.today().year,
         )
+        # deadline / responsibility questions: complete lists from the extracted facts (index/facts/)
+        return answer_with_facts(reply, query.tokens, hits, stored=retriever.stored, idf=retriever.stored.lexical.idf,
+                                 documents=retriever.stored.documents, year=dt.date.today().year)

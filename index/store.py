@@ -122,6 +122,10 @@ def write_build(
     dense.save(folder / "dense.faiss")
     lexical.save(folder / "bm25")
     (folder / "restorer.json").write_text(json.dumps(restorer.to_dict(), ensure_ascii=False), "utf-8")
+    # facts.sqlite: responsibilities, deadlines, eligibility, amounts (index/facts/), in the same build
+    from .facts.store import write_facts
+
+    write_facts(folder / "facts.sqlite", documents, previous=folder.parent.parent / "current" / "facts.sqlite")
     # the manifest goes last: a folder without one is never taken for a build
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
 

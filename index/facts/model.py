@@ -121,7 +121,7 @@ class Fact:
             return p.when.key
         if isinstance(p, Eligibility):
             return p.kind
-        return f"{p.value:g}|{p.unit}"
+        return f"{p.value:.12g}|{p.unit}"
 
     def summary(self) -> str:
         """One line for listings: "Sở Y tế (lead): chịu trách nhiệm …"."""
@@ -133,7 +133,7 @@ class Fact:
         if isinstance(p, Eligibility):
             extra = "; ".join(p.papers) if p.papers else p.condition
             return f"[{p.kind}] {p.who}" + (f": {extra}" if extra else "")
-        return f"{p.text or f'{p.value:g} {p.unit}'} — {p.measure}"
+        return f"{p.text or f'{p.value:.12g} {p.unit}'} — {p.measure}"
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -410,23 +410,47 @@ def continues(prev: str, line: str) -> bool:
 # Role cues, checked at the start of a duty clause (after its list marker), or right after the
 # agency that is the clause's subject. The first cue in a clause decides its role.
 FACT_ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("lead", re.compile(r"chủ trì|làm đầu mối|chức năng đầu mối|là đầu mối|đầu mối|chịu trách nhiệm", re.I)),
+    ("lead", re.compile(r"chủ trì|làm đầu mối|chức năng đầu mối|là đầu mối|đầu mối|chịu trách nhiệm|có nhiệm vụ|có trách nhiệm", re.I)),
     ("support", re.compile(r"phối hợp|tham gia|hỗ trợ\s+(?=Sở|sở|UBND|Ủy ban)", re.I)),
 )
-# A duty clause is cut here: at ";" and before a second role ("… và chịu trách nhiệm về …").
-FACT_CLAUSE_BREAK = re.compile(r"\s*;\s*|\s*[,]?\s+và\s+(?=chịu trách nhiệm|chủ trì)")
-# "Giao Sở Lao động - TBXH làm đầu mối …": the agency after "giao" is the subject (search)
-FACT_ASSIGN = re.compile(r"\b[Gg]iao\s+$")
+# "X có nhiệm vụ …", "X có trách nhiệm …" after an agency: its own duty (match, after the agency)
+FACT_DUTY_AFTER = re.compile(r"\s*,?\s*(?:có nhiệm vụ|có trách nhiệm|chịu trách nhiệm|chủ trì|làm đầu mối|phối hợp)", re.I)
+# "… do Hội đồng đánh giá cấp xã thực hiện": the agency between "do" and the verb does it
+FACT_BY_BEFORE = re.compile(r"\bdo\s+$", re.I)
+FACT_BY_AFTER = re.compile(r"^[^.;]{0,30}?\s(?:thực hiện|chủ trì|phụ trách|tổ chức thực hiện)\b", re.I)
+# Parts whose numbered lines name the agency, then its task ("1.1. Cấp tỉnh: Ban Chỉ đạo …, Sở Y tế
+# … tổ chức triển khai …"): the implementation parts (search, on the section path)
+FACT_IMPLEMENTATION = re.compile(r"tổ chức thực hiện|cơ chế phối hợp|đơn vị thực hiện|phân công|trách nhiệm thực hiện", re.I)
+# A level label before the subject ("Cấp tỉnh: …") and a place phrase after it ("… các huyện, thị xã,
+# thành phố xây dựng …") are skipped to reach the task (match)
+FACT_LEVEL_LABEL = re.compile(r"Cấp\s+(?:tỉnh|huyện|xã)[^:]{0,30}:\s*", re.I)
+FACT_LEVEL_PHRASE = re.compile(
+    r"(?:\s*(?:,|và)?\s*(?:các\s+|cấp\s+)?(?:tỉnh|huyện|thị xã|thành phố|xã|phường|thị trấn)\b(?:\s+[A-ZĐ][\w]*(?:\s+[A-ZĐ]\w*)*)?)+"
+)
+# Assignments by the issuer: "Giao Sở … làm đầu mối …", "UBND tỉnh yêu cầu … UBND các huyện …" (search
+# in the first words of a clause)
+FACT_ASSIGN_VERB = re.compile(r"(?:^|[.;:]\s*)Giao\s|\byêu cầu\s")
+# A duty clause is cut here: at ";" and before a second role ("… và chịu trách nhiệm về …"), but
+# not at a ";" that only continues an enumeration ("… nội dung của Đề án 100; các mục tiêu …").
+FACT_CLAUSE_BREAK = re.compile(
+    r"\s*;(?!\s*(?:(?:các|những)\s+(?:mục tiêu|nội dung|nhiệm vụ)|lợi ích|quyết định|nghị quyết|thông tư|chỉ thị))\s*"
+    r"|\s*[,]?\s+và\s+(?=chịu trách nhiệm|chủ trì)",
+    re.I,
+)
 # Words that may open an agency heading before the name: "Đề nghị Ủy ban Mặt trận …" (match)
 FACT_HEADING_PREFIX = re.compile(r"(?:Đề nghị|Giao|Các đơn vị:?)\s+", re.I)
 # Headings whose list is the plan's target groups / conditions / papers (search, on the heading)
 FACT_WHO_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s*)?Đối tượng\b", re.I)
 FACT_PAPERS_LEADIN = re.compile(r"^\W*Hồ sơ\b[^:]{0,160}?\b(?:gồm|bao gồm|gồm có)\s*:?\s*$", re.I)
 FACT_CONDITION = re.compile(
-    r"nếu đạt|đạt từ\s+[\d.,]+\s*\S+\s+trở lên|đủ điều kiện|có đủ điều kiện|điều kiện được"
-    r"|trong\s+\d+\s+năm liên tục|vẫn được tính|được hưởng|được miễn|được giảm",
+    r"nếu đạt|đạt từ\s+[\d.,]+\s*\S+\s+trở lên|(?:có\s+)?đủ điều kiện\s+(?:được|hưởng|để được)|điều kiện được"
+    r"|trong\s+\d+\s+năm liên tục|vẫn được tính"
+    r"|được hưởng\s+(?:chế độ|chính sách|hỗ trợ|trợ cấp|ưu đãi)|được miễn|được giảm",
     re.I,
 )
+FACT_NOT_CONDITION = None
+FACT_CONSEQUENCE = None
+FACT_WHO_CUE = None  # Vietnamese target groups come from "Đối tượng" lists
 # "Các phường thuộc thành phố Kon Tum: Nếu đạt từ 850 điểm …" → who, threshold (search)
 FACT_THRESHOLD = re.compile(r"(?:đạt|từ)\s+(?:từ\s+)?(?P<num>\d[\d.,]*)\s*(?P<unit>điểm|%|năm)", re.I)
 
@@ -480,6 +504,7 @@ FACT_TARGET_CUE = re.compile(
     r"ít nhất|tối thiểu|trở lên|phấn đấu|phần đầu|\bđạt\b|duy trì|không dưới|không quá|tối đa|đến năm\s+\d{4}",
     re.I,
 )
+FACT_TARGET_AFTER = re.compile(r"^\s*(?:trở lên)")
 FACT_RATE_CUE = re.compile(r"\bmỗi\s+\S+|\bhằng năm|\bhàng năm", re.I)
 FACT_OBJECTIVES_HEADING = re.compile(r"Mục tiêu|MỤC TIÊU|Yêu cầu|YÊU CẦU")
 
@@ -544,21 +569,37 @@ FACT_AGENCIES: tuple[tuple[str, str, str], ...] = (
      r"chi cuc\s+tieu chuan do luong chat luong"),
     ("van-phong-dieu-phoi-nong-thon-moi", "Văn phòng điều phối nông thôn mới tỉnh",
      r"van phong dieu phoi nong thon moi"),
+    ("thanh-vien-ban-chi-dao-dan-so-khhgd", "Các sở, ban, ngành, đoàn thể thành viên Ban Chỉ đạo dân số - KHHGĐ",
+     rf"cac so{_SEP}ban{_SEP}nganh{_SEP}doan the\s+thanh vien\s+ban chi dao(?:\s+cong tac)?\s+dan so{_SEP}ke hoach hoa gia dinh"),
     ("ban-chi-dao-dan-so-khhgd", "Ban Chỉ đạo công tác dân số - kế hoạch hóa gia đình",
      rf"ban chi dao(?:\s+cong tac)?\s+dan so{_SEP}ke hoach hoa gia dinh"),
     ("ban-thi-dua-khen-thuong", "Ban Thi đua - Khen thưởng tỉnh", rf"ban\s+thi dua{_SEP}khen thuong"),
+    ("ban-dan-so", "Ban Dân số", r"ban dan so(?:\s+xa)?"),
     ("hoi-dong-danh-gia-cap-xa", "Hội đồng đánh giá cấp xã", r"hoi dong danh gia cap xa"),
     ("hoi-dong-xet-duyet-cap-huyen", "Hội đồng xét duyệt cấp huyện", r"hoi dong xet duyet cap huyen"),
     ("uy-ban-mat-tran-to-quoc", "Ủy ban Mặt trận Tổ quốc Việt Nam",
      r"(?:uy ban\s+)?mat tran to quoc(?:\s+viet nam)?"),
     ("doan-thanh-nien", "Đoàn Thanh niên Cộng sản Hồ Chí Minh", r"doan thanh nien(?:\s+cong san ho chi minh)?"),
-    ("hoi-lien-hiep-phu-nu", "Hội Liên hiệp phụ nữ Việt Nam", r"hoi\s+lien hiep phu nu(?:\s+viet nam)?"),
+    ("hoi-lien-hiep-phu-nu", "Hội Liên hiệp phụ nữ Việt Nam", r"hoi\s+(?:lien hiep\s+)?phu nu(?:\s+viet nam)?"),
     ("cong-an-tinh", "Công an tỉnh", r"cong an\s+tinh"),
     ("cong-an-huyen", "Công an huyện", r"cong an\s+(?:cac\s+)?huyen"),
     # levels last: "Ủy ban nhân dân tỉnh", "UBND các huyện, thành phố", "Ủy ban nhân dân cấp xã"
     ("uy-ban-nhan-dan-{lvl}", "Ủy ban nhân dân {lvl}", rf"(?:chu tich\s+)?uy ban nhan dan{_LVL}"),
     ("hoi-dong-nhan-dan-{lvl}", "Hội đồng nhân dân {lvl}", rf"hoi dong nhan dan{_LVL}"),
 )
+# How answers built from facts label roles and lists (index/facts/answers.py)
+FACT_LABELS = {
+    "lead": "chủ trì/thực hiện",
+    "support": "phối hợp",
+    "via": "phối hợp; {agency} chủ trì",
+    "duties": "{agency} — {n} nhiệm vụ",
+    "more": "(+{n} mục khác trong trích dẫn)",
+    "lead_heading": "Chủ trì / thực hiện",
+    "support_heading": "Phối hợp",
+    "deadlines_heading": "Hạn phải đáp ứng",
+    "yearly": "hằng năm",
+    "no_date": "không có ngày cố định",
+}
 # Mentions that are not agencies although they look like one (folded, search)
 FACT_NOT_AGENCY = re.compile(r"^(?:uy ban nhan dan|so|ban|phong)$")
 # A generic heading agency: "Sở …", "Ban …", "Văn phòng …", "Ủy ban nhân dân …" (match, NFC)

@@ -256,15 +256,38 @@ FACT_DUTY_VERBS = re.compile("(?:都|均|也|还)?(?:要|应当|应|须|必须|�
 FACT_BY_AGENCY = re.compile("由(?P<agency>[^，。；、]{2,20}?)(?:负责|承担|牵头|主管|统筹)")
 # Headings whose list items are the issuer's own duties: "（一）部门职能职责" (search)
 FACT_DUTY_HEADING = re.compile("职能职责|主要职责|部门职能|工作职责|职责分工")
-FACT_ASSIGN = None  # no "giao X làm …" form: duties are stated with 由 / 要 / 负责
+FACT_DUTY_AFTER = FACT_DUTY_VERBS
+FACT_BY_BEFORE = re.compile("由\\s*$")
+FACT_BY_AFTER = re.compile("^\\s*(?:负责|承担|牵头|主管|统筹)")
+FACT_IMPLEMENTATION = re.compile("组织实施|职责分工|加强督促|保障措施|组织领导|部门职责")
+FACT_LEVEL_LABEL = None
+FACT_LEVEL_PHRASE = None
+FACT_ASSIGN_VERB = None  # no "giao X làm …" form: duties are stated with 由 / 要 / 负责
 FACT_HEADING_PREFIX = None
 
 # Eligibility: conditions ("凡…的", "符合…条件的", "对…的…给予/免征", "…的，不需…"), papers (需提交 …)
 FACT_CONDITION = re.compile(
-    "凡(?:是)?[^，。；]{1,80}?的|符合[^，。；]{0,24}?条件的|对[^，。；]{2,40}?(?:的|机构)[^。；]{0,40}?"
-    "(?:给予|免征|减半|免收|享受|补贴|优先)|[^，。；]{2,60}?的[，,]\\s*(?:不需|无需|可以?|允许|均可|可依法)"
+    "凡(?:是)?[^，。；]{1,80}?的|凡(?:是)?[^。；]{1,80}?的|符合[^，。；]{0,24}?条件的"
+    "|对[^，。；]{2,40}?(?:的|机构)[^。；]{0,40}?(?:给予|免征|减半|免收|享受|补贴|优先)"
+    "|对[^，。；]{2,60}?的[^，。；]{0,6}[，,]\\s*可"
+    "|[^，。；]{2,60}?的[，,][^，。；]{0,10}?(?:不需|无需|可以?|允许|均可|可依法)"
+    "|前提下[，,]\\s*(?:允许|可)|均?同享|可依法使用"
     "|享受(?:同等|相关)?(?:优惠|补贴)|不需(?:要)?(?:办理|提供)|资格|优先保障|不得申请"
+    "|免征|免收|减半收取"
+    "|为[^，。；]{0,30}?(?:低收入|困难|失能|特困|高龄|贫困|留守|孤寡|独居|指定的|\\d+岁|不足的)[^，。；]{0,24}?(?:捐赠|发放|提供|开展)"
+    "|向[^，。；]{0,30}?(?:特困|困难|贫困)[^，。；]{0,24}?(?:发放|提供|捐赠)"
+    "|优先(?:安排|保障)[^，。；]{0,20}?(?:贫困|高龄|失能|特困|困难)"
+    "|针对[^，。；]{0,20}?(?:困难|失能|高龄|贫困|特困)[^，。；]{0,12}?的(?:补贴|救助|保障)"
+    "|对[^，。；]{4,60}?的(?:养老机构|机构|企业|项目|人员|劳动者)[^，。；]{0,8}?(?:实施|实行|给予|可)"
+    "|对[^，。；]{2,20}?者[^，。；]{0,30}?(?:实行|给予|优先)|[，,]\\s*均可|支持有条件的"
 )
+# Beneficiary statements (who a measure is for) rather than conditions (match, on the cue)
+FACT_WHO_CUE = re.compile("为|向|优先|针对")
+# A condition's clause window: a clause opening with one of these is a consequence ("…的，不需…"),
+# so the window reaches back to the clause before it (match)
+FACT_CONSEQUENCE = re.compile("(?:不需|无需|不再|可|允许|均|享受|依法|\\d+年内|按规定|自受理|在原土地)")
+# Not a citizen's or an organisation's condition: permissions for local governments (search)
+FACT_NOT_CONDITION = re.compile("有条件的(?:地方|地区)")
 FACT_WHO_HEADING = re.compile("(?:补助|补贴|救助|保障|服务)?对象[：:]|适用范围|申请条件")
 FACT_PAPERS_LEADIN = re.compile("(?:需|须|应)(?:提交|提供)(?:以下|下列)?(?:材料|资料)?[：:]|(?:申请)?材料(?:包括|如下)[：:]")
 FACT_THRESHOLD = re.compile("(?P<num>\\d[\\d.]*)\\s*(?P<unit>平方米|万元|年|分)\\s*(?:（含）)?\\s*(?:以上|以下)")
@@ -299,7 +322,7 @@ FACT_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # A date is a deadline when a cue follows it ("…前", "…完成") or opens its clause ("预计", "争取")
 FACT_DEADLINE_AFTER = re.compile("^\\s*(?:前|之前|以前|底前|末前|内)")
-FACT_DEADLINE_BEFORE = re.compile("(?:预计|计划|争取|力争|确保|截止|截至|须在|应在|要在|于)\\s*$")
+FACT_DEADLINE_BEFORE = re.compile("(?:预计|计划|争取|力争|确保|须在|应在|要在|务必在)\\s*$")
 FACT_DEADLINE_CLAUSE = re.compile("完成|竣工|运营|投入使用|颁发|办结|报送|上报|提交")
 FACT_PAST = re.compile("已(?:经)?|完成了|顺利|了[，。]")
 FACT_PERIOD_CUE = None
@@ -312,15 +335,15 @@ FACT_AMOUNT = re.compile(
     _AMOUNT_NUM + f"\\s*(?P<unit>{FACT_MONEY_UNITS}|%|{FACT_COUNT_UNITS})"
 )
 FACT_MONEY_WORDS = ("元", "万")
-FACT_TARGET_CUE = re.compile("达到|达|以上|不低于|不超过|至少|不少于|建成|建设|培育|引进|覆盖|增长|到\\d{4}年|提高到|提至")
+FACT_TARGET_CUE = re.compile("达到|达|不低于|不超过|至少|不少于|建成|建设|培育|引进|覆盖|增长|到\\d{4}年|提高到|提至")
+FACT_TARGET_AFTER = re.compile("^\\s*(?:以上|及以上|以下)")  # "300张以上": right after the amount
 FACT_RATE_CUE = re.compile("每(?!年年)[^，。；]{0,6}")
 FACT_OBJECTIVES_HEADING = re.compile("发展目标|主要目标|工作目标|总体目标|目标任务")
 FACT_NOT_AMOUNT_BEFORE = re.compile("(?:第|附件|〔|\\[|（|\\()\\s*$")
 
 # Agencies: (id, display name, pattern). The id is the function ("民政局"): 县民政局, 绥宁县民政局,
-# 民政局 and 民政部门 are one agency; the level (县/市/省) is kept apart and narrows a query that
-# names one. Place names before the level ("绥宁县", "郴州市") are dropped.
-FACT_AGENCY_LEVEL = "(?:[\u4e00-\u9fff]{2,3}?(?:省|市|县|区))?(?P<lvl>省|市|县|区|乡镇|乡|镇)?"
+# 民政局 and 民政部门 are one agency; the level (县/市/省: the character before the name) is kept
+# apart and narrows a query that names one. Place names before the level ("绥宁县") are dropped.
 FACT_AGENCIES: tuple[tuple[str, str, str], ...] = (
     ("民政局", "民政局", "民政(?:局|部门|厅|部)"),
     ("财政局", "财政局", "财政(?:局|部门|厅)"),
@@ -345,7 +368,20 @@ FACT_AGENCIES: tuple[tuple[str, str, str], ...] = (
 FACT_AGENCY_ALIASES: tuple[tuple[str, str, str], ...] = (
     ("人民政府", "县", "各县市区(?=要|应|都要)"),
     ("人民政府", None, "市县两级政府"),
+    ("人民政府", "乡", "各乡镇(?:人民政府)?(?=要|应|都要|负责)"),
 )
 FACT_NOT_AGENCY = re.compile("^(?:有关|相关|其他|各有关|各相关|其|该)")
+FACT_LABELS = {
+    "lead": "牵头/负责",
+    "support": "配合",
+    "via": "配合，{agency}牵头",
+    "duties": "{agency}：共{n}项职责",
+    "more": "（另有{n}项见引文）",
+    "lead_heading": "牵头/负责",
+    "support_heading": "配合",
+    "deadlines_heading": "期限",
+    "yearly": "每年",
+    "no_date": "无固定日期",
+}
 
 # --- end facts -----------------------------------------------------------------------------------

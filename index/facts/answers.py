@@ -1,0 +1,189 @@
+"""Deadline and responsibility questions answered from the extracted facts.
+
+``Engine.ask`` first picks a clause the usual way (index/answer.py), then hands the answer here.
+For a question of type ``responsibility`` or ``deadline`` the facts of the top passages'
+documents are consulted:
+
+- a responsibility question that names an agency ("Sở Y tế có trách nhiệm gì …", "市民政局负责…")
+  gets that agency's complete list of duties in the best-ranked document that has any, the one
+  most relevant to the question first;
+- otherwise the facts whose quote, section and agency cover the question best are taken, when
+  they cover it at least as well as the clause already picked (so a good answer is never replaced
+  by a worse one), with the other facts that match nearly as well.
+
+The reply's ``text`` stays under 400 characters (the most relevant item first); the complete list
+is in ``citations``, one per fact, each with its document, section and quote, and the note that
+the plan's period is over when it is.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import replace
+from functools import lru_cache
+
+from ..lang import rules
+from ..tokenize import tokenize
+from ..types import Answer, Citation, DocMeta, Document, Hit
+from .agencies import find_agencies, matches
+from .model import Agency, Deadline, Fact, Responsibility
+from .query import FactsUnavailable, open_store
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 400
+DOCS_READ = 5  # facts are drawn from the documents of this many top passages
+MIN_COVERAGE = 0.5  # without a named agency, the best fact must cover this much of the question
+NEAR_BEST = 0.8  # other facts listed with the best one must cover this share of its coverage
+MAX_LISTED = 12
+SECONDARY_CHARS = 120  # items after the first are shortened in ``text`` (whole in the citations)
+
+
+def answer_with_facts(
+    base: Answer,
+    query_tokens: list[str] | tuple[str, ...],
+    hits: list[Hit],
+    *,
+    stored,
+    idf,
+    documents: dict[str, Document],
+    year: int,
+) -> Answer:
+    """``base``, or an answer built from facts when they answer the question well (see above)."""
+    if base.qtype not in ("deadline", "responsibility") or not hits:
+        return base
+    try:
+        store = open_store(stored)
+    except (FactsUnavailable, OSError, sqlite3.Error, ValueError, TypeError):
+        return base
+    try:
+        return _answer(base, list(query_tokens), hits, store, idf, documents, year) or base
+    except Exception:  # noqa: BLE001 - the facts are an improvement, never a reason to fail
+        log.exception("answering from facts failed; keeping the passage answer")
+        return base
+
+
+def _answer(base: Answer, q_tokens, hits, store, idf, documents, year) -> Answer | None:
+    doc_order = list(dict.fromkeys(h.chunk.doc_id for h in hits[:DOCS_READ]))
+    weights = {t: idf(t) for t in dict.fromkeys(q_tokens) if "_" not in t}
+    if not weights:
+        return None
+    top = max(weights.values()) or 1.0
+    weights = {t: w or top for t, w in weights.items()}  # a word no document has weighs the most
+    named = [m.agency for m in find_agencies(base.question)]
+    # words that only say which plan ("Kon Tum", "truy xuất nguồn gốc" in its title) do not tell
+    # one fact of it from another: they are left out when facts are ranked
+    titles = {t for d in doc_order if d in documents for t in _tokens(f"{documents[d].meta.title} {documents[d].meta.place or ''}")}
+
+    if base.qtype == "responsibility" and named:
+        for doc_id in doc_order:
+            duties = store.facts("responsibility", {doc_id})
+            own = [f for f in duties if any(matches(a, f.payload.agency) for a in named)]
+            if own:
+                # and where another agency leads with it ("Chủ trì, phối hợp với … Sở Y tế …")
+                partnered = [f for f in duties if f not in own and f.payload.role == "lead"
+                             and any(matches(a, p) for a in named for p in f.payload.partners)]
+                agency_words = titles | {t for a in named for t in _tokens(f"{a.mention} {a.name}")}
+                ranked = _rank(own, weights, agency_words, documents) + _rank(partnered, weights, agency_words, documents)
+                return _reply(base, [f for _, f in ranked], store, documents, year, named)
+        return None
+
+    kind = base.qtype
+    candidates = [f for d in doc_order for f in store.facts(kind, {d})]
+    if not candidates:
+        return None
+    ranked = _rank(candidates, weights, titles, documents)  # titles: on both sides of the comparison
+    best_score, best = ranked[0]
+    base_text = base.text + " " + " ".join(c.section for c in base.citations[:1])
+    base_score = _coverage(_tokens(base_text), weights, titles) if base.found else 0.0
+    agrees = base.found and any(base.text.strip("…").strip()[:60] in f.quote or f.quote[:60] in base.text for _, f in ranked[:3])
+    if not agrees and (best_score < MIN_COVERAGE or best_score < base_score):
+        return None
+    chosen = [f for s, f in ranked if s >= NEAR_BEST * best_score][:MAX_LISTED]
+    return _reply(base, chosen, store, documents, year, [])
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset(t for t in tokenize(text) if "_" not in t)
+
+
+def _fact_text(f: Fact, documents: dict[str, Document]) -> str:
+    p = f.payload
+    parts = [f.quote, f.section]
+    if isinstance(p, Responsibility):
+        parts += [p.agency.name, p.agency.mention, p.context]
+    elif isinstance(p, Deadline):
+        parts += [p.what, p.when.text, p.agency.name if p.agency else ""]
+    return " ".join(x for x in parts if x)
+
+
+def _coverage(tokens: frozenset[str], weights: dict[str, float], skip: set[str]) -> float:
+    total = sum(w for t, w in weights.items() if t not in skip)
+    if total <= 0:
+        return 0.0
+    return sum(w for t, w in weights.items() if t not in skip and t in tokens) / total
+
+
+def _rank(facts: list[Fact], weights, skip: set[str], documents) -> list[tuple[float, Fact]]:
+    scored = [(_coverage(_tokens(_fact_text(f, documents)), weights, skip), f) for f in facts]
+    return sorted(scored, key=lambda x: (-x[0], x[1].start))
+
+
+def _reply(base: Answer, facts: list[Fact], store, documents, year: int, named: list[Agency]) -> Answer:
+    labels = rules(base.lang).FACT_LABELS
+    grouped: dict[tuple[str, str], list[str]] = {}  # (quote, label) → agencies: one line per shared duty
+    for f in facts:
+        p = f.payload
+        if isinstance(p, Responsibility):
+            if named and not any(matches(a, p.agency) for a in named):
+                grouped.setdefault((f.quote, labels["via"].format(agency=p.agency.label)), [])
+                continue
+            agencies = grouped.setdefault((f.quote, labels[p.role]), [])
+            name = p.agency.mention if p.agency.mention and p.agency.mention in f.quote else p.agency.label
+            if not named and name not in agencies:
+                agencies.append(name)
+                agencies.sort(key=lambda n, q=f.quote: (q.find(n) if n in q else len(q)))
+        else:
+            grouped.setdefault((f.quote, ""), [])
+    items = [(f"{', '.join(agencies)}: " if agencies else "") + quote + (f" [{label}]" if label else "")
+             for (quote, label), agencies in grouped.items()]
+    items = list(dict.fromkeys(items))  # one line for a duty shared by several named agencies
+    head = ""
+    if named:
+        agency = ", ".join(dict.fromkeys(a.label if a.level else _display(a, facts) for a in named))
+        head = labels["duties"].format(agency=agency, n=len(items)) + "\n"
+    text, shown = head, 0
+    for item in items:
+        if shown and len(item) > SECONDARY_CHARS:  # the first, most relevant item stays whole
+            item = item[: SECONDARY_CHARS - 1].rstrip() + "…"
+        line = ("- " if named or len(items) > 1 else "") + item
+        more = labels["more"].format(n=len(items) - shown - 1)
+        if len(text) + len(line) + 1 + (len(more) + 1 if shown + 1 < len(items) else 0) > MAX_TEXT and shown:
+            break
+        text += line + "\n"
+        shown += 1
+    if shown < len(items):
+        text += labels["more"].format(n=len(items) - shown)
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        text = text[: MAX_TEXT - 1].rstrip() + "…"
+    citations = [_citation(f, documents, store, year) for f in facts]
+    citations = list({(c.doc_id, c.quote): c for c in citations}.values())
+    return replace(base, found=True, text=text, citations=citations)
+
+
+def _display(a: Agency, facts: list[Fact]) -> str:
+    for f in facts:
+        if isinstance(f.payload, Responsibility) and f.payload.agency.id == a.id:
+            return f.payload.agency.label
+    return a.name
+
+
+def _citation(f: Fact, documents: dict[str, Document], store, year: int) -> Citation:
+    doc = documents.get(f.doc_id)
+    meta: DocMeta = doc.meta if doc else store.meta_of(f.doc_id)
+    ended = meta.period if meta.period and meta.period_end and meta.period_end < year else None
+    return Citation(doc_id=f.doc_id, title=meta.title, number=meta.number, date=meta.date, section=f.section,
+                    quote=f.quote, period_ended=ended)

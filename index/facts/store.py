@@ -1,0 +1,205 @@
+"""facts.sqlite: the extracted facts of one build, written inside the build folder.
+
+``index.store.write_build`` calls ``write_facts(folder / "facts.sqlite", documents)``, so the
+facts are published atomically with the rest of the index and always describe the same
+documents. Extraction is cheap (about 40 ms a document), but a document whose bytes (sha256) and
+the extractor's code (``EXTRACTOR_SIGNATURE``) are both unchanged since the current build has its
+facts copied over instead of extracted again.
+
+Tables: ``meta`` (format, extractor signature, counts), ``documents`` (metadata a fact answer or
+a calendar needs: title, number, date, period), ``facts`` (one row a fact: the columns queries
+filter on, and the whole fact as JSON), ``fact_agencies`` (fact ↔ agency: its subject, its
+partners, who must meet a deadline).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..types import DocMeta, Document
+from .model import Agency, Deadline, Fact, Responsibility
+
+log = logging.getLogger(__name__)
+
+FILENAME = "facts.sqlite"
+FORMAT = 1
+_SOURCES = ("model.py", "dates.py", "agencies.py", "extract.py")
+
+
+def _signature() -> str:
+    """A hash of the extractor's code and of the language rules it reads."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256(str(FORMAT).encode())
+    for path in [*(here / name for name in _SOURCES), here.parent / "lang" / "vi.py", here.parent / "lang" / "zh.py",
+                 here.parent / "chunking.py"]:
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+EXTRACTOR_SIGNATURE = _signature()
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY, sha256 TEXT, lang TEXT, title TEXT, number TEXT, date TEXT, place TEXT,
+    period TEXT, period_end INTEGER, facts INTEGER, error TEXT);
+CREATE TABLE facts (
+    id INTEGER PRIMARY KEY, type TEXT, doc_id TEXT, lang TEXT, section TEXT, quote TEXT, line INTEGER,
+    start INTEGER, "end" INTEGER, key TEXT, due TEXT, rrule TEXT, json TEXT);
+CREATE TABLE fact_agencies (fact_id INTEGER, agency_id TEXT, relation TEXT, name TEXT, level TEXT, mention TEXT);
+CREATE INDEX facts_type ON facts(type, doc_id);
+CREATE INDEX fact_agencies_agency ON fact_agencies(agency_id);
+"""
+
+
+@dataclass
+class FactsReport:
+    path: Path
+    facts: int
+    extracted_documents: int
+    reused_documents: int
+    failed: list[tuple[str, str]]
+
+
+def write_facts(path: Path, documents: list[Document], *, previous: Path | None = None) -> FactsReport:
+    """Extract (or reuse) the facts of ``documents`` and write them to a new SQLite file at ``path``.
+
+    Never raises because of one document: a document whose extraction fails is recorded with its
+    error and has no facts; the build goes on.
+    """
+    from .extract import extract_document  # the extractor pulls in the chunker; load it only here
+
+    path = Path(path)
+    reusable = _previous_facts(previous) if previous else {}
+    all_facts: list[Fact] = []
+    rows = []
+    reused = extracted = 0
+    failed: list[tuple[str, str]] = []
+    for doc in documents:
+        error = None
+        if doc.doc_id in reusable and reusable[doc.doc_id][0] == doc.sha256:
+            facts = reusable[doc.doc_id][1]
+            reused += 1
+        else:
+            try:
+                facts = extract_document(doc)
+                extracted += 1
+            except Exception as exc:  # noqa: BLE001 - one document must not fail the build
+                log.exception("fact extraction failed for %s", doc.doc_id)
+                facts, error = [], f"{type(exc).__name__}: {exc}"
+                failed.append((doc.doc_id, error))
+        all_facts.extend(facts)
+        m = doc.meta
+        rows.append((doc.doc_id, doc.sha256, m.lang, m.title, m.number, m.date, m.place, m.period, m.period_end, len(facts), error))
+
+    tmp = path.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    con = sqlite3.connect(tmp)
+    try:
+        con.executescript(_SCHEMA)
+        con.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+        for i, f in enumerate(all_facts, start=1):
+            due, rrule = _due(f)
+            con.execute(
+                'INSERT INTO facts (id, type, doc_id, lang, section, quote, line, start, "end", key, due, rrule, json) '
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (i, f.type, f.doc_id, f.lang, f.section, f.quote, f.line, f.start, f.end, f.key, due, rrule,
+                 json.dumps(f.to_dict(), ensure_ascii=False)),
+            )
+            con.executemany("INSERT INTO fact_agencies VALUES (?,?,?,?,?,?)",
+                            [(i, a.id, rel, a.name, a.level, a.mention) for rel, a in _agencies(f)])
+        meta = {"format": str(FORMAT), "extractor": EXTRACTOR_SIGNATURE, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "facts": str(len(all_facts)), "reused_documents": str(reused), "extracted_documents": str(extracted)}
+        con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+        con.commit()
+    finally:
+        con.close()
+    tmp.replace(path)
+    return FactsReport(path, len(all_facts), extracted, reused, failed)
+
+
+def _due(f: Fact) -> tuple[str | None, str | None]:
+    if isinstance(f.payload, Deadline):
+        return f.payload.when.date, f.payload.when.rrule
+    return None, None
+
+
+def _agencies(f: Fact) -> list[tuple[str, Agency]]:
+    p = f.payload
+    if isinstance(p, Responsibility):
+        return [("subject", p.agency), *(("partner", a) for a in p.partners)]
+    if isinstance(p, Deadline) and p.agency:
+        return [("deadline", p.agency)]
+    return []
+
+
+def _previous_facts(path: Path) -> dict[str, tuple[str, list[Fact]]]:
+    """doc_id → (sha256, facts) from a previous facts.sqlite written by this same extractor."""
+    try:
+        store = FactStore(path)
+    except (OSError, sqlite3.Error, ValueError):
+        return {}
+    if store.meta.get("extractor") != EXTRACTOR_SIGNATURE:
+        return {}
+    by_doc: dict[str, list[Fact]] = {}
+    for f in store.facts():
+        by_doc.setdefault(f.doc_id, []).append(f)
+    return {d: (info["sha256"], by_doc.get(d, [])) for d, info in store.documents.items() if not info.get("error")}
+
+
+class FactStore:
+    """The facts of one build, read once into memory (they are small: a few hundred a document)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise FileNotFoundError(f"no facts file at {self.path}")
+        con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            self.meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            if self.meta.get("format") != str(FORMAT):
+                raise ValueError(f"facts file format {self.meta.get('format')} (this version reads {FORMAT}); rebuild the index")
+            cols = ["doc_id", "sha256", "lang", "title", "number", "date", "place", "period", "period_end", "facts", "error"]
+            self.documents = {r[0]: dict(zip(cols, r)) for r in con.execute(f"SELECT {', '.join(cols)} FROM documents")}
+            self._facts = [Fact.from_dict(json.loads(r[0])) for r in con.execute("SELECT json FROM facts ORDER BY id")]
+        finally:
+            con.close()
+
+    def facts(self, type: str | None = None, doc_ids: set[str] | None = None) -> list[Fact]:
+        return [f for f in self._facts if (type is None or f.type == type) and (doc_ids is None or f.doc_id in doc_ids)]
+
+    def agencies(self) -> list[Agency]:
+        """Every agency the facts name (subjects, partners, who meets a deadline), one per id and level."""
+        seen: dict[tuple[str, str | None], Agency] = {}
+        for f in self._facts:
+            for _rel, a in _agencies(f):
+                seen.setdefault((a.id, a.level), a)
+        return list(seen.values())
+
+    def meta_of(self, doc_id: str) -> DocMeta:
+        d = self.documents.get(doc_id, {})
+        return DocMeta(title=d.get("title") or doc_id, lang=d.get("lang") or "vi", number=d.get("number"),
+                       place=d.get("place"), date=d.get("date"), period=d.get("period"), period_end=d.get("period_end"))
+
+
+_cache_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _cached(path: str, mtime: float) -> FactStore:
+    return FactStore(Path(path))
+
+
+def load_facts(path: Path) -> FactStore:
+    """A FactStore for ``path``, shared between callers while the file is unchanged."""
+    path = Path(path)
+    with _cache_lock:
+        return _cached(str(path.resolve()), path.stat().st_mtime)
