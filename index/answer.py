@@ -88,7 +88,13 @@ class _Weights:
     """
 
     def __init__(self, query: Query, lexical: LexicalIndex):
-        self.groups = [g for g in (self._group(query.tokens, lexical), self._group(query.translated, lexical)) if g[0]]
+        own = self._group(query.tokens, lexical)
+        self.groups = [own]  # (word weights, pair weights, how much a full match of the group is worth)
+        if query.translated:
+            # the translation speaks only for the part of the question the glossary knew
+            translated = sum(w for t, w in own[0].items() if t in set(query.translated_from))
+            share = translated / (sum(own[0].values()) or 1.0)
+            self.groups.append((*self._group(query.translated, lexical)[:2], 0.4 + 0.6 * share))
 
     @staticmethod
     def _group(tokens, lexical: LexicalIndex) -> tuple[dict[str, float], dict[str, float]]:
@@ -96,14 +102,14 @@ class _Weights:
         top = max((lexical.idf(t) for t in tokens), default=1.0) or 1.0
         words = {t: (lexical.idf(t) if t in lexical.vocab else top) for t in tokens if "_" not in t}
         pairs = {t: lexical.idf(t) for t in tokens if "_" in t and t in lexical.vocab}
-        return words, pairs
+        return words, pairs, 1.0
 
     def coverage(self, text: str, context: str = "", document: str = "") -> float:
         """Share of the question's weight found in ``text`` (words found only in its ``context`` or
         its ``document`` title earn partial credit), with a bonus for shared word pairs."""
         found_in, around, in_doc = _Present(text), _Present(context), _Present(document)
         best = 0.0
-        for words, pairs in self.groups:
+        for words, pairs, worth in self.groups:
             found = 0.0
             for t, w in words.items():
                 if found_in(t):
@@ -116,7 +122,7 @@ class _Weights:
             if pairs:
                 shared = sum(w for t, w in pairs.items() if found_in(t) or around(t))
                 score = 0.8 * score + 0.2 * shared / (sum(pairs.values()) or 1.0)
-            best = max(best, score)
+            best = max(best, worth * score)
         return best
 
 
@@ -128,10 +134,13 @@ class _Weights:
         """
         present = _Present(f"{text}\n{context}")
         best = 0.0
-        for words, _pairs in self.groups:
+        for words, _pairs, _worth in self.groups:
             rarest = sorted(words, key=lambda t: -words[t])[:2]
             best = max(best, sum(present(t) for t in rarest) / len(rarest))
         return best
+
+
+_QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉]")
 
 
 class _Present:
@@ -139,7 +148,8 @@ class _Present:
 
     def __init__(self, text: str):
         self.tokens = set(tokenize(text))
-        self.plain = normalize(text)
+        # quotes inside a Chinese term (残疾人“两项补贴”) must not hide it
+        self.plain = _QUOTES.sub("", normalize(text))
 
     def __call__(self, token: str) -> bool:
         return token in self.tokens or bool(zh.CJK_RUN.match(token) and token in self.plain)
@@ -153,7 +163,7 @@ def _wants_number(question: str) -> bool:
     return any(f" {cue} " in folded for cue in vi.NUMBER_CUES)
 
 
-_FIGURE = re.compile(r"(?<![\w.])\d+(?:[.,/]\d+)*\s*(?:%|[^\W\d_]|[\u4e00-\u9fff])")
+_FIGURE = re.compile(r"(?<![A-Za-z0-9.])\d+(?:[.,/]\d+)*\s*(?:%|[^\W\d_]|[\u4e00-\u9fff])")
 _LEADING_MARKER = re.compile(r"^\s*(?:[IVXL]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|\(\d+\)|[-+*•])\s*")
 
 

@@ -23,6 +23,7 @@ class Query:
     tokens: tuple[str, ...]  # BM25 tokens (diacritics folded)
     dense_text: str  # what the embedding model sees: diacritics restored, glossary terms added
     translated: tuple[str, ...] = ()  # BM25 tokens of the question's terms in the other language
+    translated_from: tuple[str, ...] = ()  # the question's own tokens that the glossary translated
 
 
 def prepare_query(text: str, restorer: vi.DiacriticRestorer | None) -> Query:
@@ -31,9 +32,16 @@ def prepare_query(text: str, restorer: vi.DiacriticRestorer | None) -> Query:
     restored = text
     if lang == "vi" and restorer is not None and not vi.has_diacritics(text) and vi.looks_vietnamese(text):
         restored = restorer.restore(text)
-    terms = glossary.translate_terms(restored, lang)
+    sources, terms = glossary.translate(restored, lang)
     dense_text = f"{restored} ({', '.join(terms)})" if terms else restored
-    return Query(text, lang, tuple(tokenize_question(text)), dense_text, tuple(tokenize(" ".join(terms))))
+    return Query(
+        text,
+        lang,
+        tuple(tokenize_question(text)),
+        dense_text,
+        tuple(tokenize(" ".join(terms))),
+        tuple(tokenize(" ".join(sources))),
+    )
 
 
 class Retriever:

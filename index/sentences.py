@@ -14,9 +14,18 @@ def _split(text: str, patterns: tuple[re.Pattern[str], ...]) -> list[str]:
     return [p.strip() for p in parts if p and p.strip()]
 
 
+# "5.2. ", "1. ", "II. " open a list item; the dot after them does not end a sentence
+_LEADING_MARKER = re.compile(r"^\s*(?:[IVXL]{1,5}|\d{1,2}(?:\.\d{1,2}){0,2})\.\s+")
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of one paragraph; a paragraph with no sentence end is one sentence."""
-    return _split(text, (zh.SENTENCE_BREAK, vi.SENTENCE_BREAK))
+    marker = _LEADING_MARKER.match(text)
+    head, body = (text[: marker.end()], text[marker.end() :]) if marker else ("", text)
+    sentences = _split(body, (zh.SENTENCE_BREAK, vi.SENTENCE_BREAK))
+    if head and sentences:
+        sentences[0] = head + sentences[0]
+    return sentences
 
 
 def split_clauses(sentence: str) -> list[str]:

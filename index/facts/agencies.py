@@ -36,12 +36,21 @@ def is_cjk(text: str) -> bool:
 # --- Vietnamese ----------------------------------------------------------------------------------
 
 
-def _vi_expand(text: str) -> tuple[str, list[tuple[int, int]]]:
+class _Identity:
+    """The offset map of a text no abbreviation changed: character i came from i."""
+
+    def __getitem__(self, i: int) -> tuple[int, int]:
+        return i, i + 1
+
+
+def _vi_expand(text: str) -> tuple[str, list[tuple[int, int]] | _Identity]:
     """Folded, lower-cased ``text`` with abbreviations expanded, and for each of its characters
     the span of the original text it came from."""
     folded = vi.fold(text).lower()
     if len(folded) != len(text):  # a decomposed input: offsets are approximate, never out of range
         folded = folded[: len(text)].ljust(len(text))
+    if not any(pattern.search(folded) for pattern, _ in vi.FACT_ABBREVIATIONS):
+        return folded, _Identity()
     out, spans = folded, [(i, i + 1) for i in range(len(folded))]
     for pattern, expansion in vi.FACT_ABBREVIATIONS:
         pieces, new_spans, pos = [], [], 0
@@ -150,8 +159,12 @@ def _non_overlapping(found: list[tuple[int, int, Agency]]) -> list[Mention]:
 
 def find_agencies(text: str, lang: str | None = None) -> list[Mention]:
     """Known agencies named in ``text``, in order, with their offsets."""
-    lang = lang or ("zh" if is_cjk(text) else "vi")
-    return _zh_find(text) if lang == "zh" else _vi_find(text)
+    return list(_find_cached(text, lang or ("zh" if is_cjk(text) else "vi")))
+
+
+@lru_cache(maxsize=16384)
+def _find_cached(text: str, lang: str) -> tuple[Mention, ...]:
+    return tuple(_zh_find(text) if lang == "zh" else _vi_find(text))
 
 
 def name_key(name: str) -> str:

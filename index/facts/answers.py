@@ -80,14 +80,18 @@ def _answer(base: Answer, q_tokens, hits, store, idf, documents, year) -> Answer
         for doc_id in doc_order:
             duties = store.facts("responsibility", {doc_id})
             own = [f for f in duties if any(matches(a, f.payload.agency) for a in named)]
-            if own:
-                # and where another agency leads with it ("Chủ trì, phối hợp với … Sở Y tế …")
-                partnered = [f for f in duties if f not in own and f.payload.role == "lead"
-                             and any(matches(a, p) for a in named for p in f.payload.partners)]
-                agency_words = titles | {t for a in named for t in _tokens(f"{a.mention} {a.name}")}
-                ranked = _rank(own, weights, agency_words, documents) + _rank(partnered, weights, agency_words, documents)
+            if not own:
+                continue
+            # and where another agency leads with it ("Chủ trì, phối hợp với … Sở Y tế …")
+            partnered = [f for f in duties if f not in own and f.payload.role == "lead"
+                         and any(matches(a, p) for a in named for p in f.payload.partners)]
+            agency_words = titles | {t for a in named for t in _tokens(f"{a.mention} {a.name}")}
+            ranked = _rank(own, weights, agency_words, documents) + _rank(partnered, weights, agency_words, documents)
+            # an agency named only as context ("Ai gửi hồ sơ về Sở …?"): another's duty fits far better
+            others = _rank([f for f in duties if f not in own], weights, titles, documents)
+            if not (others and others[0][0] >= MIN_COVERAGE and others[0][0] > _rank(own, weights, titles, documents)[0][0] + 0.3):
                 return _reply(base, [f for _, f in ranked], store, documents, year, named)
-        return None
+            break
 
     kind = base.qtype
     candidates = [f for d in doc_order for f in store.facts(kind, {d})]

@@ -14,8 +14,8 @@ responsibility
         mối", "… do Hội đồng … thực hiện", "市民政局、市发改委要会同…", "由…承担"), or is the subject
         of a numbered line in an implementation part ("1.1. Cấp tỉnh: Ban Chỉ đạo …, Sở Y tế …").
     Role: the first cue near the start of the clause (lead: chủ trì, đầu mối, chịu trách nhiệm,
-    牵头, 负责 …; support: phối hợp, tham gia, 配合 …); else the role of the clause before it in
-    the same item; else lead (the agency's own task).
+    牵头, 负责 …; support: phối hợp, tham gia, 配合 …); else the role of the list's lead-in
+    ("g) Phối hợp với …:"); else lead (the agency's own task).
 deadline
     a yearly date ("trước ngày 15 tháng 11 hằng năm", "每年…前"), a one-off date or period with a
     deadline cue ("trước ngày 28/10/2020", "Thời gian thực hiện: từ năm 2016-2020", "预计2024年
@@ -36,9 +36,8 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from ..chunking import _tree
+from ..chunking import _tree  # the chunker's heading tree: facts get the sections citations show
 from ..lang import rules, vi, zh
-from ..sentences import split_sentences
 from ..types import Document
 from .agencies import Mention, canonical, find_agencies
 from .dates import find_dates
@@ -130,6 +129,16 @@ class _Extractor:
         self.doc, self.lang, self.lines = doc, lang, lines
         self.L = rules(lang)
         self.text = doc.text
+        self._headings: dict[int, list[Agency]] = {}
+        # agency headings and the lines under each: index of the heading line → (agencies, line indexes)
+        self.blocks: dict[int, tuple[list[Agency], list[int]]] = {}
+        self.block_of: dict[int, list[Agency]] = {}  # line number → the agencies of its heading
+        for i, line in enumerate(lines):
+            if line.opens and line.node is not None and (agencies := self._heading_agencies(line)):
+                block = _block_lines(lines, i)
+                self.blocks[i] = (agencies, block)
+                for j in block:
+                    self.block_of[lines[j].no] = agencies
 
     # facts -------------------------------------------------------------------------------------
 
@@ -176,13 +185,7 @@ class _Extractor:
     def responsibilities(self) -> list[Fact]:
         facts: list[Fact] = []
         in_block: set[int] = set()
-        for i, line in enumerate(self.lines):
-            if not line.opens or line.node is None:
-                continue
-            agencies = self._heading_agencies(line)
-            if not agencies:
-                continue
-            block = _block_lines(self.lines, i)
+        for i, (agencies, block) in self.blocks.items():
             in_block.update(block)
             in_block.add(i)
             facts += self._block(agencies, [self.lines[j] for j in block])
@@ -197,6 +200,11 @@ class _Extractor:
 
     def _heading_agencies(self, line: _Line) -> list[Agency]:
         """The agencies a heading line names, when it is only that ("7. Sở Y tế:", "（一）部门职能职责")."""
+        if line.no not in self._headings:
+            self._headings[line.no] = self._read_heading(line)
+        return self._headings[line.no]
+
+    def _read_heading(self, line: _Line) -> list[Agency]:
         body, _ = _strip_marker(line.text)
         body = body.strip()
         if self.lang == "zh":
@@ -356,7 +364,8 @@ class _Extractor:
     def _line_deadlines(self, line: _Line) -> list[Fact]:
         facts = []
         body, mark = _strip_marker(line.text)
-        heading_agency = self._block_agency(line)
+        under = self.block_of.get(line.no, [])
+        heading_agency = under[0] if len(under) == 1 else None
         for off, clause in _pieces(body, self.lang, clauses=True, commas=self.lang == "zh"):
             for spec in find_dates(clause, self.lang):
                 a, b = spec.span
@@ -422,15 +431,6 @@ class _Extractor:
         if len(bare) < 4:
             return _context(line) or rest
         return rest
-
-    def _block_agency(self, line: _Line) -> Agency | None:
-        """The agency of the heading a line sits under, if any."""
-        for other in reversed(self.lines[: line.no]):
-            if other.opens and other.node is not None and id(other.node) in line.chain:
-                agencies = self._heading_agencies(other)
-                if agencies:
-                    return agencies[0] if len(agencies) == 1 else None
-        return None
 
     # eligibility -------------------------------------------------------------------------------
 

@@ -24,7 +24,8 @@ def _lang(doc_id: str, facts: list[Fact], default: str = "vi") -> str:
     return next((f.lang for f in facts if f.doc_id == doc_id), default)
 
 
-def who_text(result: WhoResult) -> str:
+def who_text(result: WhoResult, lang: str | None = None) -> str:
+    """``lang``: the reader's language for headings and notes (default: each document's own)."""
     if not result.agencies:
         return f"No agency in the facts matches {result.query!r}. Try another spelling, or: policyqa facts --type responsibility"
     if not result.found:
@@ -32,7 +33,7 @@ def who_text(result: WhoResult) -> str:
     lines = []
     for d in result.docs:
         facts = [x.fact for x in d.lead + d.support] + d.deadlines
-        L = rules(_lang(d.doc_id, facts))
+        L = rules(lang or _lang(d.doc_id, facts))
         labels = L.FACT_LABELS
         lines.append(f"■ {d.title}  [{d.doc_id}]")
         if d.period_ended:
@@ -69,13 +70,13 @@ def who_json(result: WhoResult) -> dict:
     }
 
 
-def deadlines_text(items: list[DeadlineItem], today: dt.date | None = None) -> str:
+def deadlines_text(items: list[DeadlineItem], today: dt.date | None = None, lang: str | None = None) -> str:
     if not items:
         return "No deadlines."
     today = today or dt.date.today()
     lines = []
     for it in items:
-        L = rules(it.fact.lang)
+        L = rules(lang or it.fact.lang)
         labels = L.FACT_LABELS
         when = it.deadline.when
         dates = ", ".join(d.isoformat() for d in it.occurrences) if it.occurrences else (it.due.isoformat() if it.due else labels["no_date"])

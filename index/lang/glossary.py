@@ -308,31 +308,32 @@ def _tables():
     return vi_to_zh, zh_to_vi, zh_keys, max_vi
 
 
-def translate_terms(text: str, lang: str) -> list[str]:
-    """The other language's terms for the glossary phrases in ``text`` (longest phrases win)."""
+def translate(text: str, lang: str) -> tuple[list[str], list[str]]:
+    """(phrases of ``text`` found in the glossary, their terms in the other language).
+
+    Longest phrases win: "Ủy ban nhân dân tỉnh" is one phrase, not "Ủy ban nhân dân" + "tỉnh".
+    """
     vi_to_zh, zh_to_vi, zh_keys, max_vi = _tables()
-    out: list[str] = []
+    sources: list[str] = []
+    targets: list[str] = []
     if lang == "zh":
         rest = text
         for key in zh_keys:
             if key in rest:
-                out.extend(zh_to_vi[key])
+                sources.append(key)
+                targets.extend(zh_to_vi[key])
                 rest = rest.replace(key, " ")
-        return list(dict.fromkeys(out))
-    out.extend(_vi_terms(vi.syllables(text), vi_to_zh, max_vi))
-    return list(dict.fromkeys(out))
-
-
-def _vi_terms(sylls: list[str], table: dict[tuple[str, ...], list[str]], max_len: int) -> list[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(sylls):
-        for n in range(min(max_len, len(sylls) - i), 0, -1):
-            hit = table.get(tuple(sylls[i : i + n]))
-            if hit:
-                out.extend(hit)
-                i += n
-                break
-        else:
-            i += 1
-    return out
+    else:
+        sylls = vi.syllables(text)
+        i = 0
+        while i < len(sylls):
+            for n in range(min(max_vi, len(sylls) - i), 0, -1):
+                hit = vi_to_zh.get(tuple(sylls[i : i + n]))
+                if hit:
+                    sources.append(" ".join(sylls[i : i + n]))
+                    targets.extend(hit)
+                    i += n
+                    break
+            else:
+                i += 1
+    return list(dict.fromkeys(sources)), list(dict.fromkeys(targets))
