@@ -34,8 +34,10 @@ class BotSettings:
     data_dir: Path = REPO_ROOT / ".policyqa" / "bot"  # SQLite (chat settings, answers, feedback), salt
 
     max_upload_bytes: int = BOT_API_DOWNLOAD_LIMIT
-    throttle_burst: int = 5  # questions a user may send at once …
-    throttle_per_minute: float = 15.0  # … and the sustained rate after that
+    # per user: this many questions/buttons at once (browsing /docs → a link → its file → a
+    # question is already five) …
+    throttle_burst: int = 8
+    throttle_per_minute: float = 20.0  # … and the sustained rate after that
     ask_workers: int = 4  # threads answering questions (the event loop never runs the engine)
     max_question_chars: int = 1000
 

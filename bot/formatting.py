@@ -42,6 +42,14 @@ class Span:
         return f"<{self.tag}>{body}</{self.tag.split()[0]}>"
 
 
+class Raw(Span):
+    """Text that is already HTML: an i18n string whose placeholders were filled with escaped values.
+    Only for short texts (never cut inside, so a tag cannot be split)."""
+
+    def html(self, text: str | None = None) -> str:
+        return self.text if text is None else text
+
+
 Block = Sequence[Span]
 
 
@@ -136,11 +144,11 @@ def pack(blocks: Sequence[Block], limit: int = MAX_MESSAGE, sep: str = "\n\n") -
             current = whole
             continue
         for si, span in enumerate(block):
-            for unit in sentence_units(span.text):
-                pieces = [unit] if utf16_len(span.html(unit)) <= limit else _hard_split(unit, span.tag, limit)
+            for unit in [span.text] if isinstance(span, Raw) else sentence_units(span.text):
+                pieces = [unit] if utf16_len(span.html(unit)) <= limit or isinstance(span, Raw) else _hard_split(unit, span.tag, limit)
                 for piece in pieces:
                     atom = (bi, si, piece)
-                    if fits(current + [atom]):
+                    if fits([*current, atom]):
                         current.append(atom)
                     else:
                         if _render(current, blocks, sep):
@@ -176,6 +184,11 @@ def _colon(lang: str) -> str:
     return "：" if lang == "zh" else ": "
 
 
+def _label(text: str, lang: str, tag: str = "b") -> list[Span]:
+    """"Nguồn: " with the label and colon in ``tag`` and the space after it outside."""
+    return [Span(text + _colon(lang).rstrip(), tag), Span(" " if lang != "zh" else "")]
+
+
 def answer_blocks(record: AnswerRecord) -> list[Block]:
     """The reply to a question: the direct answer, the quoted clause, document and section, in
     the language of the question (the engine's labels)."""
@@ -183,16 +196,16 @@ def answer_blocks(record: AnswerRecord) -> list[Block]:
     labels = rules(lang).LABELS
     if not record.found:
         return [[Span(record.text)]]
-    blocks: list[Block] = [[Span("💬 "), Span(labels["answer"] + _colon(lang).rstrip(), "b"), Span(f" «{record.text}»")]]
+    blocks: list[Block] = [[Span("💬 "), *_label(labels["answer"], lang), Span(f"«{record.text}»")]]
     for c in record.citations:
         if c.quote and c.quote != record.text:
-            blocks.append([Span(labels["quote"] + _colon(lang).rstrip(), "b"), Span("\n"), Span(c.quote, "blockquote")])
-        cite: list[Span] = [Span("📄 "), Span(labels["source"] + _colon(lang), "b"), Span(c.title)]
+            blocks.append([*_label(labels["quote"], lang), Span("\n"), Span(c.quote, "blockquote")])
+        cite: list[Span] = [Span("📄 "), *_label(labels["source"], lang), Span(c.title)]
         details = _details(c.number, c.date, lang)
         if details:
             cite.append(Span(f"\n{details}"))
         if c.section:
-            cite += [Span("\n"), Span(labels["section"] + _colon(lang), "b"), Span(c.section)]
+            cite += [Span("\n"), *_label(labels["section"], lang), Span(c.section)]
         if c.period_ended:
             cite += [Span("\n"), Span("⚠️ " + labels["period_ended"].format(period=c.period_ended), "i")]
         blocks.append(cite)
@@ -202,7 +215,6 @@ def answer_blocks(record: AnswerRecord) -> list[Block]:
 def sources_blocks(record: AnswerRecord, ui: str) -> list[Block]:
     """"Nguồn / 来源": the whole passages the answer was drawn from, then related ones."""
     labels = rules(record.lang).LABELS
-    colon = _colon(record.lang)
     blocks: list[Block] = [[Span(t(ui, "sources_title"), "b")]]
     for c in record.citations:
         head: list[Span] = [Span("📄 "), Span(c.title, "b")]
@@ -210,21 +222,21 @@ def sources_blocks(record: AnswerRecord, ui: str) -> list[Block]:
         if details:
             head.append(Span(f"\n{details}"))
         if c.section:
-            head += [Span("\n"), Span(labels["section"] + colon, "i"), Span(c.section)]
+            head += [Span("\n"), *_label(labels["section"], record.lang, "i"), Span(c.section)]
         blocks += [head, [Span(c.passage, "blockquote")]]
     if record.related:
         blocks.append([Span(labels["more"], "b")])
         for p in record.related:
             head = [Span("📄 "), Span(p.title, "b")]
             if p.section:
-                head += [Span("\n"), Span(labels["section"] + colon, "i"), Span(p.section)]
+                head += [Span("\n"), *_label(labels["section"], record.lang, "i"), Span(p.section)]
             blocks += [head, [Span(p.text, "blockquote")]]
     return blocks
 
 
 def section_blocks(title: str, section: str, text: str, ui: str) -> list[Block]:
     """"Toàn văn mục / 查看本节": the section's whole text, paragraph by paragraph."""
-    head: list[Block] = [[Span("📖 "), Span(t(ui, "section_title") + _colon(ui), "b"), Span(section)], [Span(title, "i")]]
+    head: list[Block] = [[Span("📖 "), *_label(t(ui, "section_title"), ui), Span(section)], [Span(title, "i")]]
     return head + [[Span(par)] for par in text.split("\n") if par.strip()]
 
 

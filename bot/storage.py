@@ -20,6 +20,7 @@ import secrets
 import sqlite3
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,7 @@ CREATE TABLE IF NOT EXISTS answers (
     chat      TEXT NOT NULL,
     user      TEXT NOT NULL,
     question  TEXT NOT NULL,
+    norm      TEXT NOT NULL,  -- the question casefolded, spaces collapsed: groups repeats
     lang      TEXT NOT NULL,
     found     INTEGER NOT NULL,
     answer    TEXT NOT NULL,
@@ -46,6 +48,7 @@ CREATE TABLE IF NOT EXISTS answers (
     record    TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS answers_created ON answers (created);
+CREATE INDEX IF NOT EXISTS answers_norm ON answers (norm);
 CREATE TABLE IF NOT EXISTS votes (
     key       TEXT NOT NULL REFERENCES answers (key),
     user      TEXT NOT NULL,
@@ -148,14 +151,15 @@ class Storage:
     def save_answer(self, record: AnswerRecord, chat_id: int | None, user_id: int | None) -> None:
         with self._lock:
             self._db.execute(
-                "INSERT INTO answers (key, created, chat, user, question, lang, found, answer, sources, record) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO answers (key, created, chat, user, question, norm, lang, found, answer, sources, record) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.key,
                     time.time(),
                     self.hash_id(chat_id),
                     self.hash_id(user_id),
                     record.question,
+                    normalize_question(record.question),
                     record.lang,
                     int(record.found),
                     record.text if record.found else "",
@@ -189,7 +193,7 @@ class Storage:
                 SELECT key, SUM(vote < 0) AS down, SUM(vote > 0) AS up FROM votes GROUP BY key
             ),
             q AS (
-                SELECT lower(trim(a.question)) AS norm,
+                SELECT a.norm AS norm,
                        COUNT(*) AS asked,
                        SUM(a.found = 0) AS not_found,
                        COALESCE(SUM(v.down), 0) AS down,
@@ -200,7 +204,7 @@ class Storage:
                 HAVING not_found > 0 OR down > 0
             )
             SELECT q.asked, q.not_found, q.down, q.up, q.last, a.question, a.answer, a.sources
-            FROM q JOIN answers a ON lower(trim(a.question)) = q.norm AND a.created = q.last
+            FROM q JOIN answers a ON a.norm = q.norm AND a.created = q.last
             GROUP BY q.norm
             ORDER BY q.last DESC
             LIMIT ?
@@ -229,6 +233,11 @@ class Storage:
                 "SELECT COALESCE(SUM(vote > 0), 0), COALESCE(SUM(vote < 0), 0) FROM votes"
             ).fetchone()
         return StorageStats(chats, answers, not_found, up, down)
+
+
+def normalize_question(text: str) -> str:
+    """What makes two questions "the same" in the feedback report: case, accents' encoding, spaces."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def _load_salt(path: Path) -> bytes:

@@ -29,7 +29,7 @@ class _Bucket:
 
 
 class Throttle:
-    def __init__(self, burst: int = 5, per_minute: float = 15.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, burst: int = 8, per_minute: float = 20.0, clock: Callable[[], float] = time.monotonic):
         if burst < 1 or per_minute <= 0:
             raise ValueError("burst and per_minute must be positive")
         self.burst = burst

@@ -90,11 +90,16 @@ class _Weights:
     def __init__(self, query: Query, lexical: LexicalIndex):
         own = self._group(query.tokens, lexical)
         self.groups = [own]  # (word weights, pair weights, how much a full match of the group is worth)
-        if query.translated:
-            # the translation speaks only for the part of the question the glossary knew
+        if query.glossary_terms:
+            # glossary terms count as whole phrases ("Thượng Hải", not "thượng" + "hai"), and speak
+            # only for the part of the question the glossary knew
             translated = sum(w for t, w in own[0].items() if t in set(query.translated_from))
             share = translated / (sum(own[0].values()) or 1.0)
-            self.groups.append((*self._group(query.translated, lexical)[:2], 0.4 + 0.6 * share))
+            phrases = {
+                _phrase_key(term): max((lexical.idf(t) for t in tokenize(term) if "_" not in t), default=1.0)
+                for term in query.glossary_terms
+            }
+            self.groups.append((phrases, {}, 0.4 + 0.6 * share))
 
     @staticmethod
     def _group(tokens, lexical: LexicalIndex) -> tuple[dict[str, float], dict[str, float]]:
@@ -140,6 +145,11 @@ class _Weights:
         return best
 
 
+def _phrase_key(term: str) -> str:
+    """A glossary term as _Present matches it: Chinese as is, Vietnamese folded and space-padded."""
+    return term if zh.CJK_RUN.match(term) else f" {' '.join(vi.syllables(term))} "
+
+
 _QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉]")
 
 
@@ -150,8 +160,11 @@ class _Present:
         self.tokens = set(tokenize(text))
         # quotes inside a Chinese term (残疾人“两项补贴”) must not hide it
         self.plain = _QUOTES.sub("", normalize(text))
+        self.folded = f" {' '.join(vi.syllables(text))} "
 
     def __call__(self, token: str) -> bool:
+        if token.startswith(" "):  # a Vietnamese glossary phrase (see _phrase_key): match it whole
+            return token in self.folded
         return token in self.tokens or bool(zh.CJK_RUN.match(token) and token in self.plain)
 
 

@@ -24,6 +24,7 @@ class Query:
     dense_text: str  # what the embedding model sees: diacritics restored, glossary terms added
     translated: tuple[str, ...] = ()  # BM25 tokens of the question's terms in the other language
     translated_from: tuple[str, ...] = ()  # the question's own tokens that the glossary translated
+    glossary_terms: tuple[str, ...] = ()  # those terms, as phrases
 
 
 def prepare_query(text: str, restorer: vi.DiacriticRestorer | None) -> Query:
@@ -41,6 +42,7 @@ def prepare_query(text: str, restorer: vi.DiacriticRestorer | None) -> Query:
         dense_text,
         tuple(tokenize(" ".join(terms))),
         tuple(tokenize(" ".join(sources))),
+        tuple(terms),
     )
 
 

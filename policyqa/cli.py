@@ -121,17 +121,137 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.harness import evaluate_qa
+    from eval import baseline
+    from eval.harness import RETRIEVERS, evaluate, open_engine, summary_lines
 
-    engine = _open_engine(args)
-    retrievers = ["bm25", "dense", "hybrid"] if args.retriever == "all" else [args.retriever]
+    if args.facts:  # fact extraction against eval/facts_gold.jsonl, no engine needed
+        return cmd_eval_facts(args)
+    settings = _settings(args)
+    progress = not args.quiet
     out = Path(args.out)
-    metrics = evaluate_qa(engine, Path(args.dataset), out, retrievers=retrievers, progress=not args.quiet)
-    for retriever, m in metrics.items():
-        o = m["overall"]
-        figures = ", ".join(f"{k} {o[k]:.3f}" for k in ("hit@1", "hit@5", "mrr@10", "answer_acc", "abstain_ok", "false_abstain") if o.get(k) is not None)
-        print(f"{retriever:>6}: n={o['n']}  {figures}")
+    if args.check_baseline or args.update_baseline:
+        # our own sets, hybrid retriever, one engine for all of them
+        path = Path(args.baseline)
+        engine = open_engine(settings, progress=progress)
+        metrics = {}
+        for name, dataset in baseline.set_paths(path).items():
+            metrics[name] = evaluate(dataset, out / Path(name).stem, engine=engine, retrievers=[baseline.RETRIEVER], progress=progress)
+            print(f"{name}: " + summary_lines(metrics[name])[0].strip())
+        if args.update_baseline:
+            baseline.save(baseline.make(metrics), path)
+            print(f"baseline written: {path}")
+            return 0
+        failures = baseline.check(metrics, baseline.load(path))
+        for failure in failures:
+            print(f"REGRESSION {failure}", file=sys.stderr)
+        print(f"baseline check {'FAILED' if failures else 'passed'} against {path} (reports in {out})")
+        return 1 if failures else 0
+    retrievers = list(RETRIEVERS) if args.retriever == "all" else [args.retriever]
+    top = evaluate(Path(args.dataset), out, settings=settings, retrievers=retrievers, split=args.split, progress=progress)
+    for line in summary_lines(top):
+        print(line)
     print(f"report: {out / 'report.md'}")
+    return 0
+
+
+def cmd_bot(args: argparse.Namespace) -> int:
+    from bot.app import run
+    from bot.config import BotSettings, ConfigError
+
+    try:
+        bot_settings = BotSettings.from_env(
+            webhook_url=args.webhook_url,
+            webhook_listen=args.listen,
+            webhook_port=args.port,
+            data_dir=Path(args.data) if args.data else None,
+        ).check()
+    except ConfigError as exc:
+        print(f"policyqa: {exc}", file=sys.stderr)
+        return 2
+    logging.getLogger("bot").setLevel(logging.INFO)  # a service says when it is ready and what it answers
+    engine = _open_engine(args)
+    run(engine, bot_settings)
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from bot.config import BotSettings
+    from bot.feedback import render_table
+    from bot.storage import Storage
+
+    db = BotSettings.from_env(data_dir=Path(args.data) if args.data else None).db_path
+    try:
+        storage = Storage.open_readonly(db)
+    except FileNotFoundError as exc:
+        print(f"policyqa: {exc}", file=sys.stderr)
+        return 2
+    items = storage.flagged_questions(limit=args.limit)
+    storage.close()
+    if args.json:
+        print(json.dumps([item.to_dict() for item in items], ensure_ascii=False, indent=1))
+    else:
+        print(render_table(items))
+    return 0
+
+
+def _facts_call(fn):
+    """Run a facts command: a missing index, an unknown document or a bad date is a message, not a trace."""
+    from index.facts.query import FactsUnavailable
+
+    try:
+        return fn()
+    except (FactsUnavailable, LookupError, ValueError) as exc:
+        print(f"policyqa: {exc}", file=sys.stderr)
+        return 2
+
+
+def cmd_who(args: argparse.Namespace) -> int:
+    from index.facts import query, render
+
+    def run():
+        result = query.who(_settings(args).index_dir, args.agency, doc=args.doc)
+        print(json.dumps(render.who_json(result), ensure_ascii=False, indent=1) if args.json else render.who_text(result))
+        return 0 if result.found else 1
+
+    return _facts_call(run)
+
+
+def cmd_deadlines(args: argparse.Namespace) -> int:
+    from index.facts import query, render
+    from index.facts.calendar import to_ics
+    from index.facts.dates import parse_iso
+
+    def run():
+        start = parse_iso(args.from_date) if args.from_date else None
+        end = parse_iso(args.to_date) if args.to_date else None
+        items = query.deadlines(_settings(args).index_dir, doc=args.doc, start=start, end=end)
+        if args.ics:
+            Path(args.ics).write_bytes(to_ics(items, until=end))
+            print(f"wrote {sum(1 for i in items if i.due)} deadlines to {args.ics}", file=sys.stderr)
+        print(json.dumps(render.deadlines_json(items), ensure_ascii=False, indent=1) if args.json else render.deadlines_text(items))
+        return 0
+
+    return _facts_call(run)
+
+
+def cmd_facts(args: argparse.Namespace) -> int:
+    from index.facts import query, render
+
+    def run():
+        found = query.facts(_settings(args).index_dir, type=args.type, doc=args.doc)
+        print(json.dumps(render.facts_json(found), ensure_ascii=False, indent=1) if args.json else render.facts_text(found))
+        return 0
+
+    return _facts_call(run)
+
+
+def cmd_eval_facts(args: argparse.Namespace) -> int:
+    from eval.facts import evaluate_facts, report_markdown
+
+    out = Path(args.out)
+    metrics = evaluate_facts(_settings(args), Path(args.gold), out)
+    print(report_markdown(metrics))
+    print(f"report: {out / 'facts_report.md'} (and facts_metrics.json, facts_errors.jsonl)")
     return 0
 
 
@@ -184,16 +304,119 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("eval", parents=[common], help="measure retrieval and answers on an evaluation set",
-                       description="Runs a QA JSONL set (../shared/EVAL_FORMAT.md) through the engine and "
-                       "writes metrics.json, results.jsonl and report.md.")
-    p.add_argument("--dataset", default=str(Path(__file__).resolve().parent.parent / "eval" / "sets" / "dev.jsonl"),
-                   help="QA JSONL file (default: eval/sets/dev.jsonl)")
-    p.add_argument("--out", default="eval/runs/latest", help="output folder (default: eval/runs/latest)")
+                       description="Runs an evaluation set (formats: ../shared/EVAL_FORMAT.md) through the engine "
+                       "and writes metrics.json, results.jsonl, report.md and hitk.png into --out. A QA JSONL file "
+                       "is asked over the bundled corpus; a BEIR folder (corpus.jsonl, queries.jsonl, qrels/) brings "
+                       "its own corpus, indexed once into a separate cached index under the cache folder "
+                       "(eval-indexes/), leaving the bundled index untouched. See eval/README.md.",
+                       epilog="examples:\n"
+                       "  policyqa eval                                         eval/sets/dev.jsonl, hybrid\n"
+                       "  policyqa eval --dataset eval/sets/test.jsonl --retriever all --out eval/runs/test\n"
+                       "  policyqa eval --dataset ../shared/data/ncpqa_zh_policy --retriever all --out eval/runs/ncpqa\n"
+                       "  policyqa eval --check-baseline                        regression gate (exit 1 on a drop)\n"
+                       "  policyqa eval --update-baseline                       after an intended change",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--dataset", metavar="PATH",
+                   default=str(Path(__file__).resolve().parent.parent / "eval" / "sets" / "dev.jsonl"),
+                   help="a QA JSONL file over our corpus, or a BEIR folder with its own corpus "
+                   "(default: eval/sets/dev.jsonl)")
+    p.add_argument("--split", metavar="NAME",
+                   help="BEIR only: which qrels/NAME.tsv to score against (default: the only one there)")
+    p.add_argument("--out", metavar="DIR", default="eval/runs/latest",
+                   help="output folder (default: eval/runs/latest); with --check-baseline / --update-baseline, "
+                   "one subfolder per set")
     p.add_argument("--retriever", choices=("hybrid", "bm25", "dense", "all"), default="hybrid",
-                   help="retriever to evaluate; 'all' runs the three side by side")
+                   help="retriever to evaluate (default: hybrid); 'all' asks every question with each of the three "
+                   "and reports them side by side in one table and one plot; results.jsonl then holds hybrid's "
+                   "answers, results.bm25.jsonl and results.dense.jsonl the others'")
+    p.add_argument("--check-baseline", action="store_true",
+                   help="regression gate: evaluate our own sets (eval/sets/dev.jsonl and test.jsonl, hybrid) and "
+                   "exit 1, naming each figure, when a tracked figure of the baseline file fell by more than 0.02 "
+                   "(false_abstain: rose); ignores --dataset and --retriever")
+    p.add_argument("--update-baseline", action="store_true",
+                   help="evaluate our own sets like --check-baseline and rewrite the baseline file with the figures "
+                   "(for maintainers, after an intended change)")
+    p.add_argument("--baseline", metavar="FILE", default=str(Path(__file__).resolve().parent.parent / "eval" / "baseline.json"),
+                   help="baseline file for --check-baseline / --update-baseline (default: eval/baseline.json)")
+    p.add_argument("--facts", action="store_true",
+                   help="evaluate fact extraction instead: precision and recall per fact type and language against "
+                   "--gold; writes facts_report.md, facts_metrics.json and facts_errors.jsonl into --out")
+    p.add_argument("--gold", metavar="FILE", default=str(Path(__file__).resolve().parent.parent / "eval" / "facts_gold.jsonl"),
+                   help="with --facts: the gold facts (default: eval/facts_gold.jsonl)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     p.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("bot", parents=[common], help="run the Telegram bot (long polling, or a webhook)",
+                       description="Answers questions in Telegram chats with the same engine as 'ask'. Needs "
+                       "TELEGRAM_BOT_TOKEN (from @BotFather). Long polling unless --webhook-url is given.",
+                       epilog="environment:\n"
+                       "  TELEGRAM_BOT_TOKEN           the bot's token (required; never logged)\n"
+                       "  TELEGRAM_API_BASE_URL        Bot API server, e.g. http://localhost:8081/bot (self-hosted)\n"
+                       "  TELEGRAM_API_BASE_FILE_URL   its file URL, e.g. http://localhost:8081/file/bot\n"
+                       "  TELEGRAM_WEBHOOK_SECRET      webhook secret token (default: a new random one each start)\n"
+                       "  POLICYQA_ADMIN_IDS           comma-separated Telegram user ids allowed to upload, /reindex, /stats\n"
+                       "  POLICYQA_BOT_DATA            chat settings and feedback database (default: .policyqa/bot)\n"
+                       "  POLICYQA_UPLOAD_MAX_MB, POLICYQA_THROTTLE_BURST, POLICYQA_THROTTLE_PER_MINUTE, POLICYQA_BOT_WORKERS",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--webhook-url", metavar="URL",
+                   help="receive updates at this public HTTPS URL instead of long polling; the local server "
+                   "serves the URL's path")
+    p.add_argument("--listen", metavar="ADDR", help="webhook: address to listen on (default: 0.0.0.0)")
+    p.add_argument("--port", type=int, help="webhook: port to listen on (default: 8443)")
+    p.add_argument("--data", metavar="DIR", help="bot data folder (default: POLICYQA_BOT_DATA or .policyqa/bot)")
+    p.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_bot)
+
+    p = sub.add_parser("feedback", help="questions from the bot that got 👎 or no answer, for maintainers",
+                       description="Reads the bot's database and prints the questions users voted 👎 or that "
+                       "found no answer, most recent first, with how often each was asked.")
+    p.add_argument("--data", metavar="DIR", help="bot data folder (default: POLICYQA_BOT_DATA or .policyqa/bot)")
+    p.add_argument("--limit", type=int, default=50, help="at most this many questions (default: 50)")
+    p.add_argument("--json", action="store_true", help="print JSON records instead of a table")
+    p.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_feedback)
+    facts_epilog = (
+        "Facts come from the current index (facts.sqlite, written by policyqa build); no model is loaded.\n"
+        "AGENCY and --doc accept any spelling: 'Sở LĐTBXH', 'so y te', 'Sở Lao động - TB&XH', '县民政局', '民政局';\n"
+        "--doc takes a file name or its first characters ('001'), a number ('2516/KH-UBND') or title/place words ('Kon Tum')."
+    )
+    p = sub.add_parser("who", parents=[common], help="what an agency must do, per document (lead vs support)",
+                       description="Lists an agency's duties in each document: those it leads or carries out, those "
+                       "it supports (including being named in another agency's 'phối hợp với …' list), and the "
+                       "deadlines it must meet, each with its section and quote.",
+                       epilog="examples:\n  policyqa who \"Sở Y tế\" --doc \"Kon Tum\"\n  policyqa who \"so ldtbxh\"\n"
+                       "  policyqa who 民政局 --json\n\n" + facts_epilog,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("agency", help="the agency, in any spelling, with or without diacritics")
+    p.add_argument("--doc", metavar="DOC", help="only this document")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_who)
+
+    p = sub.add_parser("deadlines", parents=[common], help="what is due when; --ics writes a calendar file",
+                       description="Lists deadlines sorted by their next due date: yearly ones (\"trước ngày 15 "
+                       "tháng 11 hằng năm\", 每年…前) at their next occurrence, one-off dates and periods (\"Quý IV "
+                       "năm 2020\", 2024年1—6月, due at the period's end), past ones after the upcoming ones. With "
+                       "--from/--to only what falls due in that range, yearly deadlines once a year.",
+                       epilog="examples:\n  policyqa deadlines\n  policyqa deadlines --doc \"Kon Tum\" --ics kontum.ics\n"
+                       "  policyqa deadlines --from 2026-01-01 --to 2026-12-31 --json\n\n" + facts_epilog,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--doc", metavar="DOC", help="only this document")
+    p.add_argument("--from", dest="from_date", metavar="DATE", help="from this date (YYYY-MM-DD)")
+    p.add_argument("--to", dest="to_date", metavar="DATE", help="up to this date (YYYY-MM-DD); also ends yearly rules in --ics")
+    p.add_argument("--ics", metavar="FILE", help="also write an iCalendar file (yearly deadlines as RRULEs) that "
+                   "calendar apps import")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_deadlines)
+
+    p = sub.add_parser("facts", parents=[common], help="list extracted facts: responsibilities, deadlines, eligibility, amounts",
+                       description="Every fact extracted from the documents, with its document, line, section and quote.",
+                       epilog="examples:\n  policyqa facts --type eligibility --doc 001\n  policyqa facts --type amount --json\n\n"
+                       + facts_epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--type", choices=("responsibility", "deadline", "eligibility", "amount"), help="only this kind of fact")
+    p.add_argument("--doc", metavar="DOC", help="only this document")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_facts)
     return parser
 
 

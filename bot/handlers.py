@@ -1,0 +1,546 @@
+"""The bot's handlers: one ``async def`` per command, message kind and button.
+
+They parse what the user sent, call the engine through `Services` (on worker threads), and send
+what bot/formatting.py renders. The wiring (which handler for which update) is in bot/app.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import datetime as dt
+import logging
+import re
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from telegram import InlineKeyboardMarkup, InputFile, Message, ReplyParameters, Update
+from telegram.constants import ChatAction, ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
+
+from index.ingest import IngestError, load_document
+
+from . import callbacks as cb
+from . import formatting as fmt
+from . import uploads
+from .answers import record_from_answer
+from .config import UPLOAD_SUFFIXES
+from .i18n import lang_from_code, t
+from .services import SERVICES_KEY, Services, doc_key, services
+from .throttle import Verdict
+
+log = logging.getLogger(__name__)
+
+TYPING_EVERY = 4.5  # seconds; Telegram shows "typing…" for 5 s after each sendChatAction
+SECTION_MAX_MESSAGES = 4  # a longer section goes out as a .txt file instead
+
+
+# --- who is addressed ---------------------------------------------------------------------------
+
+
+class _AddressedToBot(filters.MessageFilter):
+    """Private chats: every message. Groups: a mention of the bot, or a reply to the bot."""
+
+    def filter(self, message: Message) -> bool:
+        if message.chat.type == ChatType.PRIVATE:
+            return True
+        bot = message.get_bot()
+        replied = message.reply_to_message
+        if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+            return True
+        return bool(bot.username) and _mentions(message.text or message.caption or "", bot.username)
+
+
+ADDRESSED = _AddressedToBot(name="AddressedToBot")
+# what the bot answers as a question: new text messages, not commands, addressed to it
+QUESTION = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & ADDRESSED
+
+
+def _mentions(text: str, username: str) -> bool:
+    return re.search(rf"@{re.escape(username)}\b", text, flags=re.IGNORECASE) is not None
+
+
+def _strip_mention(text: str, username: str | None) -> str:
+    if username:
+        text = re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE)
+    return " ".join(text.split())
+
+
+def _counts_for_throttle(update: Update) -> bool:
+    """Updates the bot would act on: buttons, commands, and messages addressed to it."""
+    if update.callback_query is not None:
+        return True
+    message = update.message
+    if message is None:
+        return False
+    if message.chat.type == ChatType.PRIVATE:
+        return True
+    return bool(filters.COMMAND.check_update(update) or ADDRESSED.check_update(update))
+
+
+# --- sending ------------------------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def show_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> AsyncIterator[None]:
+    """Show "typing…" in the chat until the block is done (renewed before it fades)."""
+
+    async def keep_typing() -> None:
+        while True:
+            try:
+                await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            except TelegramError as exc:  # cosmetic: never fail an answer over it
+                log.debug("sendChatAction failed: %s", exc)
+            await asyncio.sleep(TYPING_EVERY)
+
+    task = asyncio.create_task(keep_typing())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def send_blocks(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    blocks: list[fmt.Block],
+    *,
+    reply_to: int | None = None,
+    markup: InlineKeyboardMarkup | None = None,
+) -> list[Message]:
+    """Send ``blocks`` as one or more HTML messages; the keyboard goes under the last one."""
+    texts = fmt.pack(blocks)
+    sent = []
+    for i, text in enumerate(texts):
+        sent.append(
+            await context.bot.send_message(
+                chat_id,
+                text,
+                reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and i == 0 else None,
+                reply_markup=markup if i == len(texts) - 1 else None,
+            )
+        )
+    return sent
+
+
+async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, **kwargs) -> None:
+    """A short HTML reply in the update's chat (quoting the message in groups)."""
+    chat = update.effective_chat
+    message = update.effective_message
+    quote = message is not None and chat is not None and chat.type != ChatType.PRIVATE and update.callback_query is None
+    await context.bot.send_message(
+        chat.id,
+        text,
+        reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True) if quote else None,
+        **kwargs,
+    )
+
+
+async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    """Answer ``question`` in the update's chat: the answer, its citation and the buttons."""
+    svc = services(context)
+    ui = svc.ui_lang(update)
+    chat = update.effective_chat
+    user = update.effective_user
+    if len(question) > svc.settings.max_question_chars:
+        await _reply(update, context, t(ui, "question_too_long", limit=svc.settings.max_question_chars))
+        return
+    started = time.perf_counter()
+    async with show_typing(context, chat.id):
+        answer = await svc.ask(question)
+        record = record_from_answer(answer, svc.titles())
+    svc.storage.save_answer(record, chat.id, user.id if user else None)
+    reply_to = None
+    if chat.type != ChatType.PRIVATE and update.callback_query is None and update.effective_message:
+        reply_to = update.effective_message.message_id
+    await send_blocks(context, chat.id, fmt.answer_blocks(record), reply_to=reply_to, markup=fmt.answer_keyboard(record, ui))
+    log.info(
+        "answered %s (%s, %s, found=%s) in %.0f ms",
+        record.key, answer.lang, answer.qtype, answer.found, 1000 * (time.perf_counter() - started),
+    )
+
+
+# --- gate ---------------------------------------------------------------------------------------
+
+
+async def throttle_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop updates from users over their rate; the first one over gets a polite notice."""
+    user = update.effective_user
+    if user is None or not _counts_for_throttle(update):
+        return
+    svc = services(context)
+    verdict = svc.throttle.check(user.id)
+    if verdict is Verdict.ALLOW:
+        return
+    ui = svc.ui_lang(update)
+    query = update.callback_query
+    if query is not None:
+        # callback queries need to be answered, or the button keeps spinning
+        await query.answer(t(ui, "throttled_short") if verdict is Verdict.NOTIFY else None)
+    elif verdict is Verdict.NOTIFY:
+        log.info("throttling user %s", svc.storage.hash_id(user.id))
+        await _reply(update, context, t(ui, "throttled"))
+    raise ApplicationHandlerStop
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet in the user's language with example questions; /start PAYLOAD opens a deep link."""
+    svc = services(context)
+    if context.args:
+        await _open_deep_link(update, context, context.args[0])
+        return
+    ui = svc.ui_lang(update)
+    user = update.effective_user
+    name = ("，" if ui == "zh" else ", ") + fmt.esc(user.first_name) if user and user.first_name else ""
+    text = t(ui, "start", name=name) + "\n\n" + t(ui, "examples")
+    await _reply(update, context, text, reply_markup=fmt.examples_keyboard(ui))
+
+
+async def _open_deep_link(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: str) -> None:
+    """doc-<key>: a document's card and its file; q-<base64url>: a question, answered."""
+    svc = services(context)
+    ui = svc.ui_lang(update)
+    kind, _, value = payload.partition("-")
+    if kind == "doc":
+        doc = svc.find_document(value)
+        if doc is None:
+            await _reply(update, context, t(ui, "doc_gone"))
+            return
+        await send_blocks(context, update.effective_chat.id, fmt.doc_card_blocks(doc.meta, ui), markup=fmt.file_keyboard(value, ui))
+        return
+    if kind == "q":
+        question = _decode_question(value)
+        if question:
+            await respond(update, context, question)
+            return
+    await _reply(update, context, t(ui, "bad_link"))
+
+
+def _decode_question(value: str) -> str | None:
+    try:
+        text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    text = " ".join(text.split())
+    return text or None
+
+
+def question_link_payload(question: str) -> str:
+    """The /start payload that asks ``question``: t.me/<bot>?start=<payload>. Telegram allows 64
+    characters, so this suits short questions (about 45 bytes of UTF-8)."""
+    payload = "q-" + base64.urlsafe_b64encode(question.encode("utf-8")).decode("ascii").rstrip("=")
+    if len(payload) > 64:
+        raise ValueError("question too long for a deep link (Telegram allows 64 characters)")
+    return payload
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the commands."""
+    await _reply(update, context, t(services(context).ui_lang(update), "help"))
+
+
+async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer the interface languages as buttons."""
+    await _reply(update, context, t(services(context).ui_lang(update), "lang_prompt"), reply_markup=fmt.lang_keyboard())
+
+
+async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the documents with number, issuer, date and period."""
+    svc = services(context)
+    ui = svc.ui_lang(update)
+    docs = sorted(svc.documents().values(), key=lambda d: (d.meta.date or "", d.doc_id), reverse=True)
+    blocks = fmt.docs_blocks(((doc_key(d.doc_id), d.meta) for d in docs), ui, context.bot.username)
+    await send_blocks(context, update.effective_chat.id, blocks)
+
+
+async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ask <question>: answer it (the way to ask in groups without a mention)."""
+    question = " ".join(context.args or [])
+    if not question:
+        await _reply(update, context, t(services(context).ui_lang(update), "ask_usage"))
+        return
+    await respond(update, context, question)
+
+
+async def question_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text message addressed to the bot: answer it."""
+    question = _strip_mention(update.message.text, context.bot.username)
+    if not question:
+        await _reply(update, context, t(services(context).ui_lang(update), "ask_usage"))
+        return
+    await respond(update, context, question)
+
+
+async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A sticker, photo, voice … in a private chat: say that only text is read."""
+    await _reply(update, context, t(services(context).ui_lang(update), "text_only"))
+
+
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Index and usage figures (admins only)."""
+    svc = services(context)
+    ui = svc.ui_lang(update)
+    if not svc.is_admin(update.effective_user.id):
+        await _reply(update, context, t(ui, "not_admin"))
+        return
+    index = svc.engine.index
+    s = svc.storage.stats()
+    uptime = dt.timedelta(seconds=int(time.time() - svc.started))
+    text = t(
+        ui,
+        "stats",
+        documents=len(index.documents),
+        chunks=len(index.chunks),
+        build=fmt.esc(f"{index.path.name} ({index.manifest.get('created', '?')})"),
+        answers=s.answers,
+        not_found=s.not_found,
+        chats=s.chats,
+        up=s.up,
+        down=s.down,
+        throttled=svc.throttle.throttled,
+        uptime=uptime,
+    )
+    await _reply(update, context, text)
+
+
+async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Update the index from the corpus folder (admins only); answering goes on meanwhile."""
+    svc = services(context)
+    ui = svc.ui_lang(update)
+    if not svc.is_admin(update.effective_user.id):
+        await _reply(update, context, t(ui, "not_admin"))
+        return
+    await _reply(update, context, t(ui, "reindex_queued" if svc.reindex_lock.locked() else "reindex_started"))
+    async with svc.reindex_lock:
+        report = await svc.build()
+    lines = [
+        t(
+            ui,
+            "reindex_done",
+            documents=report.documents,
+            chunks=report.chunks,
+            reused=report.reused_documents,
+            embedded=report.embedded,
+            seconds=report.seconds.get("total", 0.0),
+        )
+    ]
+    lines += [t(ui, "reindex_skipped", name=fmt.esc(name), reason=fmt.esc(reason)) for name, reason in report.skipped]
+    await send_blocks(context, update.effective_chat.id, [[fmt.Raw(line)] for line in lines])
+
+
+# --- uploads ------------------------------------------------------------------------------------
+
+
+async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An admin's PDF/DOCX/HTML/TXT: check it, add it to the corpus, update the index."""
+    svc = services(context)
+    ui = svc.ui_lang(update)
+    user = update.effective_user
+    document = update.message.document
+    if not svc.is_admin(user.id):
+        await _reply(update, context, t(ui, "upload_not_admin"))
+        return
+    shown = fmt.esc(document.file_name or "?")
+    types = ", ".join(sorted({s.lstrip(".").upper() for s in UPLOAD_SUFFIXES} - {"HTM"}))
+    try:
+        name = uploads.safe_name(document.file_name, document.mime_type)
+    except uploads.UploadRejected:
+        await _reply(update, context, t(ui, "upload_bad_type", types=types))
+        return
+    limit = min(svc.settings.max_upload_bytes, svc.engine.settings.max_file_bytes)
+    # refuse before downloading anything: Telegram tells the size up front
+    if document.file_size and document.file_size > limit:
+        await _reply(update, context, t(ui, "upload_too_big", size=fmt.human_size(document.file_size), limit=fmt.human_size(limit)))
+        return
+    await _reply(update, context, t(ui, "upload_checking", name=shown))
+    corpus = svc.engine.settings.corpus_dir
+    staged = uploads.staging_path(corpus, name)
+    try:
+        tg_file = await context.bot.get_file(document.file_id)
+        await tg_file.download_to_drive(staged)
+        size = staged.stat().st_size
+        if size > limit:
+            await _reply(update, context, t(ui, "upload_too_big", size=fmt.human_size(size), limit=fmt.human_size(limit)))
+            return
+        try:
+            parsed = await svc.in_worker(load_document, staged, name, svc.engine.settings)
+        except IngestError as exc:
+            await _reply(update, context, t(ui, "upload_invalid", name=shown, reason=fmt.esc(exc.reason)))
+            return
+        same = uploads.duplicate_of(parsed, svc.documents())
+        if same is not None:
+            await _reply(update, context, t(ui, "upload_duplicate", doc=fmt.esc(f"{same.meta.title} ({same.doc_id})")))
+            return
+        async with svc.reindex_lock:
+            target = uploads.unique_path(corpus, name)
+            staged.replace(target)
+            await _reply(update, context, t(ui, "upload_indexing", name=fmt.esc(target.name)))
+            try:
+                report = await svc.build()
+            except Exception:
+                # leave the corpus as the index knows it: the file goes, the old index stays
+                target.unlink(missing_ok=True)
+                log.exception("indexing the upload %s failed", target.name)
+                await _reply(update, context, t(ui, "upload_failed"))
+                return
+        added = svc.documents().get(target.name) or parsed
+        log.info("admin %s added %s (%d documents indexed)", svc.storage.hash_id(user.id), target.name, report.documents)
+        blocks = [[fmt.Raw(t(ui, "upload_done", seconds=report.seconds.get("total", 0.0)))], *fmt.doc_card_blocks(added.meta, ui)]
+        await send_blocks(context, update.effective_chat.id, blocks, markup=fmt.file_keyboard(doc_key(target.name), ui))
+    finally:
+        uploads.discard(staged)
+
+
+# --- buttons ------------------------------------------------------------------------------------
+
+
+async def sources_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"Nguồn / 来源": send the full passages the answer cites."""
+    svc = services(context)
+    query = update.callback_query
+    ui = svc.ui_lang(update)
+    record = svc.storage.load_answer(cb.parse(query.data).key)
+    if record is None:
+        await query.answer(t(ui, "answer_expired"), show_alert=True)
+        return
+    await query.answer()
+    await send_blocks(context, update.effective_chat.id, fmt.sources_blocks(record, ui), reply_to=_message_id(query))
+
+
+async def section_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"Toàn văn mục / 查看本节": send the whole section the answer quotes."""
+    svc = services(context)
+    query = update.callback_query
+    ui = svc.ui_lang(update)
+    record = svc.storage.load_answer(cb.parse(query.data).key)
+    cited = next((c for c in record.citations if c.section), None) if record else None
+    if cited is None:
+        await query.answer(t(ui, "answer_expired"), show_alert=True)
+        return
+    text = await svc.in_worker(svc.engine.section_text, cited.doc_id, cited.section)
+    if not text.strip():
+        await query.answer(t(ui, "section_gone"), show_alert=True)
+        return
+    await query.answer()
+    blocks = fmt.section_blocks(cited.title, cited.section, text, ui)
+    chat_id = update.effective_chat.id
+    if len(fmt.pack(blocks)) <= SECTION_MAX_MESSAGES:
+        await send_blocks(context, chat_id, blocks, reply_to=_message_id(query))
+        return
+    body = f"{cited.title}\n{cited.section}\n\n{text}\n".encode()
+    filename = re.sub(r"[^\w.-]+", "_", f"{Path(cited.doc_id).stem}_{cited.section[:40]}").strip("_") + ".txt"
+    await context.bot.send_document(
+        chat_id,
+        InputFile(body, filename=filename),
+        caption=f"📖 {fmt.esc(t(ui, 'section_as_file'))}\n<b>{fmt.esc(cited.section[:500])}</b>",
+        reply_parameters=ReplyParameters(_message_id(query), allow_sending_without_reply=True) if _message_id(query) else None,
+    )
+
+
+async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """👍 / 👎: record the vote and mark it on the keyboard."""
+    svc = services(context)
+    query = update.callback_query
+    ui = svc.ui_lang(update)
+    data = cb.parse(query.data)
+    if not svc.storage.vote(data.key, update.effective_user.id, data.arg):
+        await query.answer(t(ui, "answer_expired"), show_alert=True)
+        return
+    await query.answer(t(ui, "thanks_up" if data.arg == "up" else "thanks_down"))
+    record = svc.storage.load_answer(data.key)
+    with contextlib.suppress(BadRequest):  # "message is not modified" when voting the same twice
+        await query.edit_message_reply_markup(fmt.answer_keyboard(record, ui, vote=data.arg))
+
+
+async def lang_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A language from /lang: remember it for this chat and confirm in it."""
+    svc = services(context)
+    query = update.callback_query
+    lang = cb.parse(query.data).arg
+    svc.storage.set_chat_lang(update.effective_chat.id, lang)
+    await query.answer(t(lang, "lang_set"))
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_text(t(lang, "lang_set"))
+
+
+async def example_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An example question from /start: answer it."""
+    svc = services(context)
+    query = update.callback_query
+    ui = svc.ui_lang(update)
+    examples = t(ui, "example_questions")
+    n = int(cb.parse(query.data).arg)
+    if n >= len(examples):
+        await query.answer(t(ui, "unknown_button"))
+        return
+    await query.answer()
+    await respond(update, context, examples[n])
+
+
+async def file_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"Tải văn bản / 下载文件": send the document's file as it was added to the corpus."""
+    svc = services(context)
+    query = update.callback_query
+    ui = svc.ui_lang(update)
+    doc = svc.find_document(cb.parse(query.data).key)
+    path = svc.engine.settings.corpus_dir / doc.doc_id if doc else None
+    if doc is None or path is None or not path.is_file():
+        await query.answer(t(ui, "doc_gone"), show_alert=True)
+        return
+    await query.answer()
+    await context.bot.send_document(
+        update.effective_chat.id,
+        InputFile(path.read_bytes(), filename=path.name),
+        caption=f"📄 {fmt.esc(doc.meta.title[:900])}",
+    )
+
+
+async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Callback data we did not make (old or forged): a polite answer, nothing else."""
+    await update.callback_query.answer(t(services(context).ui_lang(update), "unknown_button"))
+
+
+def _message_id(query) -> int | None:
+    message = query.message
+    return message.message_id if message is not None else None
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error with its context; tell the user, in their language, that something failed."""
+    svc: Services = context.bot_data[SERVICES_KEY]
+    if not isinstance(update, Update):
+        # polling/network trouble: no user to tell; PTB retries by itself
+        log.error("error outside an update: %s", context.error, exc_info=context.error)
+        return
+    chat, user = update.effective_chat, update.effective_user
+    hashed = svc.storage.hash_id(user.id) if user else "-"
+    log.error(
+        "error handling update %s (chat type %s, user %s)",
+        update.update_id, chat.type if chat else "-", hashed,
+        exc_info=context.error,
+    )
+    try:
+        ui = svc.ui_lang(update)
+    except Exception:  # the error may be the database itself
+        ui = lang_from_code(user.language_code if user else None)
+    try:
+        if update.callback_query is not None:
+            with contextlib.suppress(BadRequest):  # already answered
+                await update.callback_query.answer(t(ui, "error"), show_alert=True)
+                return
+        if chat is not None:
+            await context.bot.send_message(chat.id, t(ui, "error"))
+    except TelegramError as exc:
+        log.warning("could not tell the user about the error: %s", exc)

@@ -1,0 +1,610 @@
+"""The real bot Application over real HTTP, against the Bot API stand-in on 127.0.0.1.
+
+Updates go in through getUpdates (or the webhook); the assertions read what the bot sent to
+sendMessage, answerCallbackQuery, sendDocument and the rest. The stand-in rejects malformed HTML
+and over-long messages as Telegram does, and `no_api_errors` checks that nothing was rejected.
+The engine is real: the bundled corpus indexed with the real model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import socket
+import sqlite3
+import threading
+
+import pytest
+
+from bot import formatting as fmt
+from bot import handlers
+from bot.app import REDACTED, configure_logging
+from bot.handlers import SECTION_MAX_MESSAGES, question_link_payload
+from bot.i18n import t
+from bot.services import doc_key
+from index.config import REPO_ROOT
+
+from .fake_telegram import MAX_TEXT, Call, FakeTelegram, parse_telegram_html, utf16_len
+from .harness import ADMIN_ID, TOKEN, bot_settings, running_bot, services_of, webhook_bot
+
+pytestmark = pytest.mark.slow
+
+VI_Q = "Hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào?"
+VI_BARE = "ho so de nghi khen thuong gui cham nhat khi nao"
+ZH_Q = "2022年绥宁县残疾人两项补贴标准提高到多少？"
+OFF_TOPIC = "Giá vé máy bay đi Paris tháng sau là bao nhiêu?"
+BOT_NAME = "policyqa_test_bot"
+
+
+def run(coro, timeout: float = 120):
+    return asyncio.run(asyncio.wait_for(coro, timeout))
+
+
+def is_answer(call: Call) -> bool:
+    return any(b.get("callback_data", "").startswith("fb:") for b in call.buttons)
+
+
+async def nth_answer(fake: FakeTelegram, chat_id: int, n: int = 1) -> Call:
+    """The n-th answer (a message with the feedback buttons) sent to ``chat_id``."""
+    return (await fake.wait_for("sendMessage", count=n, chat_id=chat_id, where=is_answer))[-1]
+
+
+def no_api_errors(fake: FakeTelegram) -> None:
+    errors = [(c.method, c.error) for c in fake.calls if c.error]
+    assert not errors, errors
+
+
+def apologies(fake: FakeTelegram) -> list[Call]:
+    return [c for c in fake.calls_to("sendMessage") if c.text in (t("vi", "error"), t("zh", "error"))]
+
+
+# --- /start, questions, languages ----------------------------------------------------------------
+
+
+def test_start_greets_in_the_users_language_with_example_buttons(engine, fake, data_dir):
+    vi_user = fake.user(101, "vi", first_name="<b>Lan & Hùng</i>")  # markup in a name stays text
+    zh_user = fake.user(102, "zh-hans", first_name="王芳")
+    en_user = fake.user(103, "en")
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            fake.push(*(fake.text_update(u, "/start") for u in (vi_user, zh_user, en_user)))
+            [vi] = await fake.wait_for("sendMessage", chat_id=101)
+            [zh] = await fake.wait_for("sendMessage", chat_id=102)
+            [en] = await fake.wait_for("sendMessage", chat_id=103)
+            return vi, zh, en
+
+    vi, zh, en = run(scenario())
+    assert vi.params["parse_mode"] == "HTML"
+    assert vi.text.startswith("Xin chào, <b>Lan & Hùng</i>!") and "tiếng Trung" in vi.text
+    assert zh.text.startswith("您好，王芳！") and "文号" in zh.text
+    assert en.text.startswith("Xin chào")  # Vietnamese for anyone else
+    assert [b["callback_data"] for b in vi.buttons] == ["ex:0", "ex:1", "ex:2"]
+    assert vi.buttons[0]["text"] == t("vi", "example_questions")[0]
+    assert zh.buttons[0]["text"] == t("zh", "example_questions")[0]
+    assert {c.params.get("language_code") for c in fake.calls_to("setMyCommands")} == {None, "zh"}
+    no_api_errors(fake)
+
+
+def test_vietnamese_and_chinese_questions_answered_with_citations(engine, fake, data_dir):
+    vi_user, zh_user = fake.user(201, "vi"), fake.user(202, "zh")
+    expected_vi, expected_zh = engine.ask(VI_Q), engine.ask(ZH_Q)  # what `policyqa ask` prints
+    assert expected_vi.found and expected_zh.found
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            fake.push(fake.text_update(vi_user, VI_Q), fake.text_update(zh_user, f"/ask {ZH_Q}"))
+            return await nth_answer(fake, 201), await nth_answer(fake, 202)
+
+    vi, zh = run(scenario())
+    c = expected_vi.citations[0]
+    assert vi.text.startswith(f"💬 Trả lời: «{expected_vi.text}»")  # the direct answer first
+    assert f"Nguồn: {c.title}" in vi.text and f"Số {c.number}" in vi.text and f"Mục: {c.section}" in vi.text
+    zc = expected_zh.citations[0]
+    assert zh.text.startswith(f"💬 答复：«{expected_zh.text}»")
+    assert f"来源：{zc.title}" in zh.text and f"章节：{zc.section}" in zh.text
+    # under it: sources, whole section, 👍 / 👎
+    assert [b["text"] for b in vi.buttons] == ["📚 Nguồn", "📖 Toàn văn mục", "👍", "👎"]
+    assert [b["text"] for b in zh.buttons] == ["📚 来源", "📖 查看本节", "👍", "👎"]
+    # "typing…" was shown before the answer arrived
+    for chat_id, reply in ((201, vi), (202, zh)):
+        typing = fake.calls_to("sendChatAction", chat_id=chat_id, action="typing")
+        assert typing and typing[0].at < reply.at
+    no_api_errors(fake)
+
+
+def test_question_without_diacritics_gets_the_same_answer(engine, fake, data_dir):
+    user = fake.user(301)
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            fake.push(fake.text_update(user, VI_Q))
+            first = await nth_answer(fake, 301, 1)
+            fake.push(fake.text_update(user, VI_BARE))
+            return first, await nth_answer(fake, 301, 2)
+
+    with_marks, bare = run(scenario())
+    cited = engine.ask(VI_Q).citations[0]
+    for reply in (with_marks, bare):
+        assert cited.number in reply.text and cited.section in reply.text
+    assert "Sở Lao động - TB&XH" in bare.text  # the quoted clause, diacritics as in the document
+
+
+def test_question_with_no_answer_says_so_and_offers_only_feedback(engine, fake, data_dir):
+    user = fake.user(401)
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            fake.push(fake.text_update(user, OFF_TOPIC))
+            return await nth_answer(fake, 401)
+
+    reply = run(scenario())
+    assert reply.text == engine.ask(OFF_TOPIC).text  # the engine's "nothing found" wording
+    assert [b["text"] for b in reply.buttons] == ["👍", "👎"]
+
+
+# --- buttons --------------------------------------------------------------------------------------
+
+
+def test_sources_section_and_feedback_buttons(engine, fake, data_dir):
+    user = fake.user(501)
+    expected = engine.ask(VI_Q)
+    cited = expected.citations[0]
+    section_text = engine.section_text(cited.doc_id, cited.section)
+    settings = bot_settings(fake, data_dir)
+
+    async def scenario():
+        async with running_bot(engine, settings) as app:
+            fake.push(fake.text_update(user, VI_Q))
+            reply = await nth_answer(fake, 501)
+            buttons = {b["text"]: b["callback_data"] for b in reply.buttons}
+
+            fake.push(fake.callback_update(user, buttons["📚 Nguồn"], reply.result))
+            [sources] = await fake.wait_for("sendMessage", chat_id=501, where=lambda c: c.text.startswith("Các đoạn được trích dẫn"))
+
+            fake.push(fake.callback_update(user, buttons["📖 Toàn văn mục"], reply.result))
+            section = await fake.wait_for("sendMessage", chat_id=501, where=lambda c: c.text.startswith("📖 Toàn văn mục"))
+
+            fake.push(fake.callback_update(user, buttons["👎"], reply.result))
+            [edited] = await fake.wait_for("editMessageReplyMarkup")
+
+            # forged and stale buttons: a polite answer each, nothing else
+            for data in ("src:ZZZZZZZZZZ", "fb:ZZZZZZZZZZ:up", "hello", "ex:99", "lang:en"):
+                fake.push(fake.callback_update(user, data, reply.result))
+            answered = await fake.wait_for("answerCallbackQuery", count=8)
+            flagged = services_of(app).storage.flagged_questions()
+            return sources, section, edited, answered, flagged
+
+    sources, section, edited, answered, flagged = run(scenario())
+    assert cited.title in sources.text and "(chậm nhất 30/12 hàng năm)" in sources.text
+    assert "<blockquote>" in sources.params["text"]
+    assert cited.section in section[0].text and section_text.splitlines()[0] in section[0].text
+    assert answered[2].params.get("text") == t("vi", "thanks_down")
+    assert any(b["text"] == "👎 ✓" for row in edited.params["reply_markup"]["inline_keyboard"] for b in row)
+    # handled concurrently, so answered in any order
+    assert sorted(a.params.get("text") for a in answered[3:]) == sorted(
+        [t("vi", "answer_expired")] * 2 + [t("vi", "unknown_button")] * 3
+    )
+    assert [(f.question, f.down) for f in flagged] == [(VI_Q, 1)]
+    assert not apologies(fake)
+    no_api_errors(fake)
+
+
+def test_a_section_too_long_for_messages_comes_as_a_file(engine, fake, data_dir, monkeypatch):
+    monkeypatch.setattr(handlers, "SECTION_MAX_MESSAGES", 0)  # every section counts as too long
+    user = fake.user(551, "zh")
+    cited = engine.ask(ZH_Q).citations[0]
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            fake.push(fake.text_update(user, ZH_Q))
+            reply = await nth_answer(fake, 551)
+            fake.push(fake.callback_update(user, reply.button("查看本节")["callback_data"], reply.result))
+            return (await fake.wait_for("sendDocument", chat_id=551))[0]
+
+    sent = run(scenario())
+    name, data = sent.files["document"]
+    assert name.endswith(".txt") and engine.section_text(cited.doc_id, cited.section) in data.decode("utf-8")
+    assert sent.text.startswith("📖 " + t("zh", "section_as_file")) and cited.section[:20] in sent.text
+    no_api_errors(fake)
+
+
+def test_example_button_answers_the_example(engine, fake, data_dir):
+    user = fake.user(601, "zh")
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            fake.push(fake.text_update(user, "/start"))
+            [greeting] = await fake.wait_for("sendMessage", chat_id=601)
+            fake.push(fake.callback_update(user, greeting.buttons[0]["callback_data"], greeting.result))
+            return await nth_answer(fake, 601)
+
+    reply = run(scenario())
+    assert reply.text.startswith(f"💬 答复：«{engine.ask(t('zh', 'example_questions')[0]).text}»")
+
+
+# --- languages and persistence --------------------------------------------------------------------
+
+
+def test_language_switch_survives_a_restart(engine, fake, data_dir):
+    user = fake.user(701, "vi")
+    settings = bot_settings(fake, data_dir)
+
+    async def first_run():
+        async with running_bot(engine, settings):
+            fake.push(fake.text_update(user, "/lang"))
+            [prompt] = await fake.wait_for("sendMessage", chat_id=701)
+            assert [b["callback_data"] for b in prompt.buttons] == ["lang:vi", "lang:zh"]
+            fake.push(fake.callback_update(user, "lang:zh", prompt.result))
+            [edited] = await fake.wait_for("editMessageText")
+            [ack] = await fake.wait_for("answerCallbackQuery")
+            fake.push(fake.text_update(user, "/help"))
+            [help_zh] = await fake.wait_for("sendMessage", chat_id=701, where=lambda c: c.text.startswith("命令"))
+            return edited, ack, help_zh
+
+    async def second_run():  # a new Application on the same data folder
+        async with running_bot(engine, settings):
+            fake.push(fake.text_update(user, "/start"))
+            return (await fake.wait_for("sendMessage", chat_id=701, count=3))[-1]
+
+    edited, ack, help_zh = run(first_run())
+    assert edited.text == t("zh", "lang_set") and ack.params["text"] == t("zh", "lang_set")
+    assert "/docs" in help_zh.text
+    greeting = run(second_run())
+    assert greeting.text.startswith("您好")  # the chat's choice beats the user's language_code
+    no_api_errors(fake)
+
+
+# --- groups ---------------------------------------------------------------------------------------
+
+
+def test_group_answers_only_when_addressed(engine, fake, data_dir):
+    group = fake.group_chat(-100500)
+    user, other = fake.user(801), fake.user(802)
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            someone = fake.message(other, "Chào mọi người", chat=group)
+            fake.push(
+                fake.text_update(user, VI_Q, chat=group),  # chatter: ignored
+                fake.text_update(user, f"@another_bot {VI_Q}", chat=group),  # someone else's bot
+                fake.text_update(user, VI_Q, chat=group, reply_to=someone),  # replying to a person
+            )
+            mention = fake.message(user, f"@{BOT_NAME} {VI_Q}", chat=group)
+            fake.push({"message": mention})
+            first = await nth_answer(fake, -100500, 1)
+            fake.push(
+                fake.text_update(user, f"/ask {ZH_Q}", chat=group),
+                fake.text_update(user, f"/ask@{BOT_NAME} {VI_BARE}", chat=group),
+                fake.text_update(user, "cái này áp dụng đến năm nào?", chat=group, reply_to=first.result),
+            )
+            answers = await fake.wait_for("sendMessage", count=4, chat_id=-100500, where=is_answer)
+            fake.push(fake.text_update(other, "/help", chat=group))  # sentinel: everything before is done
+            await fake.wait_for("sendMessage", chat_id=-100500, where=lambda c: c.text.startswith("Các lệnh"))
+            return mention, first, answers
+
+    mention, first, answers = run(scenario())
+    assert first.params["reply_parameters"]["message_id"] == mention["message_id"]  # quotes the question
+    assert first.text.startswith(f"💬 Trả lời: «{engine.ask(VI_Q).text}»")  # the @mention was stripped
+    assert [a.text.startswith("💬 答复：") for a in answers].count(True) == 1  # /ask 中文
+    assert len(fake.calls_to("sendMessage", chat_id=-100500)) == 5  # 4 answers + help, nothing else
+    assert len([c for c in fake.calls_to("sendMessage", chat_id=-100500) if is_answer(c)]) == 4
+    no_api_errors(fake)
+
+
+# --- flood ----------------------------------------------------------------------------------------
+
+
+def test_flood_of_50_messages_gets_the_allowed_answers_and_one_notice(engine, fake, data_dir):
+    flooder, other = fake.user(901), fake.user(902)
+    settings = bot_settings(fake, data_dir, throttle_burst=5, throttle_per_minute=0.01)
+
+    async def scenario():
+        async with running_bot(engine, settings) as app:
+            fake.push(*(fake.text_update(flooder, f"{VI_Q} ({i})") for i in range(50)))
+            fake.push(fake.text_update(other, VI_BARE))  # after the flood: still served
+            await nth_answer(fake, 902)
+            await fake.wait_for("sendMessage", count=6, chat_id=901)
+            return services_of(app).throttle.throttled
+
+    throttled = run(scenario())
+    to_flooder = fake.calls_to("sendMessage", chat_id=901)
+    answers = [c for c in to_flooder if is_answer(c)]
+    notices = [c for c in to_flooder if c.text == t("vi", "throttled")]
+    assert len(answers) == 5 and len(notices) == 1 and len(to_flooder) == 6
+    assert throttled == 45
+    with sqlite3.connect(data_dir / "bot.sqlite3") as db:
+        asked = sorted(q for (q,) in db.execute("SELECT question FROM answers WHERE question LIKE ?", (f"{VI_Q} (%",)))
+    assert asked == sorted(f"{VI_Q} ({i})" for i in range(5))  # the first five, each answered once
+    assert not apologies(fake)
+    no_api_errors(fake)
+
+
+# --- documents, deep links ------------------------------------------------------------------------
+
+
+def test_docs_list_and_deep_links(engine, fake, data_dir):
+    user = fake.user(1001)
+    doc_id = "000_f3a764e6249851b7.txt"
+    question = "Hồ sơ khen thưởng gửi khi nào?"
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            fake.push(fake.text_update(user, "/docs"))
+            [docs] = await fake.wait_for("sendMessage", chat_id=1001)
+            fake.push(fake.text_update(user, f"/start doc-{doc_key(doc_id)}"))
+            [card] = await fake.wait_for("sendMessage", chat_id=1001, where=lambda c: c.text.startswith("📄"))
+            fake.push(fake.callback_update(user, card.buttons[0]["callback_data"], card.result))
+            [sent] = await fake.wait_for("sendDocument", chat_id=1001)
+            fake.push(fake.text_update(user, f"/start {question_link_payload(question)}"))
+            answer = await nth_answer(fake, 1001)
+            fake.push(fake.text_update(user, "/start doc-0000000000"), fake.text_update(user, "/start nonsense"))
+            # an unknown document and a malformed payload: each a polite message
+            await fake.wait_for("sendMessage", chat_id=1001, where=lambda c: c.text == t("vi", "doc_gone"))
+            await fake.wait_for("sendMessage", chat_id=1001, where=lambda c: c.text == t("vi", "bad_link"))
+            return docs, card, sent, answer
+
+    docs, card, sent, answer = run(scenario())
+    assert docs.text.startswith("📚 Các văn bản hiện có (5)")
+    assert "161/KH-UBND" in docs.text and "UBND tỉnh Thanh Hóa" in docs.text and "24/10/2016" in docs.text
+    assert "Giai đoạn: 2016-2020 (đã kết thúc)" in docs.text
+    assert "2020-2025 (định hướng đến 2030)" in docs.text and "2030) (đã kết thúc)" not in docs.text
+    assert f'href="https://t.me/{BOT_NAME}?start=doc-{doc_key(doc_id)}"' in docs.params["text"]
+    assert "Số: 161/KH-UBND" in card.text and "Cơ quan ban hành: UBND tỉnh Thanh Hóa" in card.text
+    assert sent.files["document"] == (doc_id, (REPO_ROOT / "corpus" / doc_id).read_bytes())
+    assert answer.text.startswith("💬 Trả lời:")
+    no_api_errors(fake)
+
+
+# --- admin: uploads, /reindex, /stats -------------------------------------------------------------
+
+DISTRICTS = ["Bảo Lâm", "Di Linh", "Đức Trọng", "Lâm Hà", "Đơn Dương", "Lạc Dương", "Đạ Huoai", "Đạ Tẻh", "Cát Tiên", "Đam Rông", "Bảo Lộc", "Đà Lạt"]
+
+
+def plan_text() -> str:
+    """A plan with an HTML-looking title and a ~11 000-character section (longer than a message)."""
+    lines = [
+        "Kế hoạch thí điểm số hóa hồ sơ đất đai tỉnh Lâm Đồng",
+        "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG",
+        "Số: 77/KH-UBND",
+        "Lâm Đồng, ngày 15 tháng 3 năm 2024",
+        "KẾ HOẠCH",
+        "Thí điểm <số hóa> & lưu trữ hồ sơ đất đai giai đoạn 2024-2026",
+        "I. MỤC TIÊU",
+        "Đến hết năm 2026, toàn bộ hồ sơ địa chính của tỉnh được số hóa và lưu trữ trên hệ thống cơ sở dữ liệu đất đai dùng chung.",
+        "II. CÁC HOẠT ĐỘNG CHI TIẾT",
+    ]
+    for i in range(36):
+        d = DISTRICTS[i % len(DISTRICTS)]
+        q, y = i % 4 + 1, 2024 + i // 12
+        lines.append(
+            f"- Trong quý {q} năm {y}, huyện {d} tổ chức số hóa {1200 + 37 * i} hồ sơ địa chính đợt {i + 1}; "
+            f"kết quả được cập nhật vào cơ sở dữ liệu đất đai và báo cáo Sở Tài nguyên và Môi trường trước ngày {5 + i % 20}/{q * 3}/{y}. "
+            f"Cán bộ phụ trách đợt {i + 1} kiểm tra chất lượng bản quét, đối chiếu thông tin thửa đất, chủ sử dụng, diện tích và mục đích sử dụng đất."
+        )
+    lines += ["III. TỔ CHỨC THỰC HIỆN", "Sở Tài chính bố trí kinh phí thực hiện kế hoạch chậm nhất ngày 30/6/2024."]
+    return "\n".join(lines) + "\n"
+
+
+PLAN_Q = "Huyện Bảo Lâm số hóa bao nhiêu hồ sơ địa chính đợt 13?"
+PLAN_SECTION = "II. CÁC HOẠT ĐỘNG CHI TIẾT"
+TITLE = "Kế hoạch thí điểm <số hóa> & lưu trữ hồ sơ đất đai giai đoạn 2024-2026"
+SAVED_AS = "Kế_hoạch_số_hóa.txt"
+
+
+def test_admin_upload_is_indexed_while_answering_continues(corpus_engine, fake, data_dir):
+    admin, citizen = fake.user(ADMIN_ID), fake.user(1102)
+    corpus = corpus_engine.settings.corpus_dir
+    before = {p.name for p in corpus.iterdir()}
+    # hold the rebuild until the test has seen a question answered meanwhile
+    release = threading.Event()
+    real_build = corpus_engine.build
+
+    def gated_build(**kwargs):
+        assert release.wait(60)
+        return real_build(**kwargs)
+
+    corpus_engine.build = gated_build
+    document = fake.add_file(plan_text().encode("utf-8"), "../../Kế hoạch <số hóa>.txt")
+
+    async def scenario():
+        try:
+            async with running_bot(corpus_engine, bot_settings(fake, data_dir)):
+                fake.push({"message": fake.message(admin, document={**document, "mime_type": "text/plain"})})
+                await fake.wait_for("sendMessage", chat_id=ADMIN_ID, where=lambda c: c.text.startswith("Tệp hợp lệ"))
+                fake.push(fake.text_update(citizen, PLAN_Q))
+                during = await nth_answer(fake, 1102, 1)  # answered from the old index meanwhile
+                release.set()
+                [done] = await fake.wait_for("sendMessage", chat_id=ADMIN_ID, where=lambda c: c.text.startswith("✅"))
+                fake.push(fake.text_update(citizen, PLAN_Q))
+                after = await nth_answer(fake, 1102, 2)
+                # the whole section, longer than one message: as many parts as formatting makes
+                text = corpus_engine.section_text(SAVED_AS, PLAN_SECTION)
+                expected = len(fmt.pack(fmt.section_blocks(TITLE, PLAN_SECTION, text, "vi")))
+                sent_before = len(fake.calls_to("sendMessage", chat_id=1102))
+                fake.push(fake.callback_update(citizen, after.button("Toàn văn mục")["callback_data"], after.result))
+                section = (await fake.wait_for("sendMessage", count=sent_before + expected, chat_id=1102))[sent_before:]
+                fake.push(fake.text_update(citizen, "/docs"))
+                [docs] = await fake.wait_for("sendMessage", chat_id=1102, where=lambda c: c.text.startswith("📚"))
+                return during, done, after, section, docs
+        finally:
+            release.set()
+
+    during, done, after, section, docs = run(scenario())
+    saved = {p.name for p in corpus.iterdir() if not p.name.startswith(".")} - before  # .incoming: empty
+    assert saved == {SAVED_AS}  # path dropped, markup dropped, readable stem kept
+    assert not any((corpus / ".incoming").iterdir())
+    assert "77/KH-UBND" not in during.text  # the old index did not know the plan yet
+    for fact in (TITLE, "Số: 77/KH-UBND", "Cơ quan ban hành: UBND tỉnh Lâm Đồng", "Ngày: 15/03/2024", "Giai đoạn: 2024-2026"):
+        assert fact in done.text
+    assert "77/KH-UBND" in after.text and TITLE in after.text and f"Mục: {PLAN_SECTION}" in after.text
+    assert "hồ sơ địa chính" in after.text.split("«")[1]
+    # split at sentence boundaries: each part valid HTML (else the stand-in refuses it), under the limit
+    assert 2 <= len(section) <= SECTION_MAX_MESSAGES
+    assert section[0].text.startswith(f"📖 Toàn văn mục: {PLAN_SECTION}")
+    assert all(utf16_len(c.text) <= MAX_TEXT for c in section)
+    joined = "\n".join(c.text for c in section)
+    for i in range(1, 37):
+        assert f"đợt {i};" in joined
+    assert all(c.text.rstrip().endswith(".") for c in section)
+    assert TITLE in docs.text and "(6)" in docs.text
+    no_api_errors(fake)
+
+
+def test_bad_uploads_are_refused_with_a_message(corpus_engine, fake, data_dir):
+    admin, citizen = fake.user(ADMIN_ID), fake.user(1202, "zh")
+    corpus = corpus_engine.settings.corpus_dir
+    before = sorted(p.name for p in corpus.iterdir())
+    corrupt = fake.add_file(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage without xref\n%%EOF", "bao_cao.pdf")
+    empty = fake.add_file(b"   \n", "trong.txt")
+    exe = fake.add_file(b"MZ\x90\x00", "setup.exe")
+    huge = {**fake.add_file(b"x", "big.pdf"), "file_size": 30 * 1024 * 1024}
+    from_citizen = fake.add_file(plan_text().encode(), "plan.txt")
+
+    async def scenario():
+        async with running_bot(corpus_engine, bot_settings(fake, data_dir)):
+            fake.push(*({"message": fake.message(admin, document=d)} for d in (corrupt, empty, exe, huge)))
+            fake.push({"message": fake.message(citizen, document=from_citizen)})
+            fake.push(fake.text_update(citizen, "/reindex"), fake.text_update(citizen, "/stats"))
+            invalid = await fake.wait_for("sendMessage", count=2, chat_id=ADMIN_ID, where=lambda c: c.text.startswith("Không dùng được"))
+            wrong_type = await fake.wait_for("sendMessage", chat_id=ADMIN_ID, where=lambda c: c.text.startswith("Chỉ nhận tệp"))
+            too_big = await fake.wait_for("sendMessage", chat_id=ADMIN_ID, where=lambda c: c.text.startswith("Tệp quá lớn"))
+            refusals = await fake.wait_for("sendMessage", count=3, chat_id=1202)
+            return invalid, wrong_type, too_big, refusals
+
+    invalid, wrong_type, too_big, refusals = run(scenario())
+    assert {c.text.split(":")[0] for c in invalid} == {"Không dùng được tệp «bao_cao.pdf»", "Không dùng được tệp «trong.txt»"}
+    assert "empty file" in next(c.text for c in invalid if "trong.txt" in c.text)
+    assert wrong_type[0].text == t("vi", "upload_bad_type", types="DOCX, HTML, PDF, TXT")
+    assert "30.0 MB" in too_big[0].text
+    assert sorted(c.text for c in refusals) == sorted([t("zh", "upload_not_admin"), t("zh", "not_admin"), t("zh", "not_admin")])
+    # nothing was added, nothing downloaded that should not have been, no rebuild
+    assert sorted(p.name for p in corpus.iterdir() if not p.name.startswith(".")) == before
+    assert not any((corpus / ".incoming").iterdir())  # staged downloads were removed
+    downloaded = {c.params["file_id"] for c in fake.calls_to("getFile")}
+    assert downloaded == {corrupt["file_id"], empty["file_id"]}
+    assert len(corpus_engine.index.documents) == 5
+    no_api_errors(fake)
+
+
+def test_admin_reindex_and_stats(corpus_engine, fake, data_dir):
+    admin = fake.user(ADMIN_ID)
+
+    async def scenario():
+        async with running_bot(corpus_engine, bot_settings(fake, data_dir)):
+            fake.push(fake.text_update(admin, "/reindex"))
+            [done] = await fake.wait_for("sendMessage", chat_id=ADMIN_ID, where=lambda c: c.text.startswith("✅"))
+            fake.push(fake.text_update(admin, "/stats"))
+            [stats] = await fake.wait_for("sendMessage", chat_id=ADMIN_ID, where=lambda c: c.text.startswith("Thống kê"))
+            return done, stats
+
+    done, stats = run(scenario())
+    assert "5 văn bản" in done.text and "5 văn bản không đổi, 0 đoạn mới" in done.text
+    assert "Văn bản: 5" in stats.text and f"đoạn: {len(corpus_engine.index.chunks)}" in stats.text
+    no_api_errors(fake)
+
+
+# --- webhook, errors, logs ------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_webhook_checks_the_secret_token_on_every_request(engine, fake, data_dir):
+    user = fake.user(1301)
+    secret = "s3cret-Token_for-tests"
+
+    async def scenario():
+        async with webhook_bot(engine, bot_settings(fake, data_dir), _free_port(), secret):
+            assert fake.webhook["secret_token"] == secret
+            wrong = await fake.deliver_webhook(fake.new_update(**fake.text_update(user, "/help")), secret="guess")
+            missing = await fake.deliver_webhook(fake.new_update(**fake.text_update(user, "/help")), secret=None)
+            ok = await fake.deliver_webhook(fake.new_update(**fake.text_update(user, VI_Q)))
+            reply = await nth_answer(fake, 1301)
+            return wrong, missing, ok, reply
+
+    wrong, missing, ok, reply = run(scenario())
+    assert (wrong, missing, ok) == (403, 403, 200)
+    assert len(fake.calls_to("sendMessage", chat_id=1301)) == 1  # only the authentic update
+    assert reply.text.startswith("💬 Trả lời:")
+
+
+class _ExplodingEngine:
+    """The engine, except that answering fails (a bug, a corrupt index …)."""
+
+    def __init__(self, engine):
+        self._engine = engine
+
+    def __getattr__(self, name):
+        return getattr(self._engine, name)
+
+    def ask(self, question, **kwargs):
+        raise RuntimeError("boom in /srv/secret/index")
+
+
+def test_error_handler_apologises_in_the_users_language_without_details(engine, fake, data_dir, caplog):
+    user = fake.user(1401, "zh")
+    caplog.set_level(logging.ERROR, logger="bot")
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)) as app:
+            services_of(app).engine = _ExplodingEngine(engine)
+            fake.push(fake.text_update(user, ZH_Q))
+            [apology] = await fake.wait_for("sendMessage", chat_id=1401)
+            services_of(app).engine = engine  # and the bot goes on
+            fake.push(fake.text_update(user, ZH_Q))
+            await nth_answer(fake, 1401)
+            return apology
+
+    apology = run(scenario())
+    assert apology.text == t("zh", "error")
+    assert not any("boom" in c.text or "Traceback" in c.text for c in fake.calls_to("sendMessage"))
+    [record] = [r for r in caplog.records if r.name == "bot.handlers" and r.levelno == logging.ERROR]
+    assert "chat type private" in record.getMessage() and "1401" not in record.getMessage()
+    assert record.exc_info and "boom" in str(record.exc_info[1])
+
+
+def test_the_token_never_reaches_the_logs(engine, fake, data_dir):
+    user = fake.user(1501)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        configure_logging(TOKEN)
+        logging.getLogger("httpx").setLevel(logging.DEBUG)  # even with request logging back on
+
+        async def scenario():
+            async with running_bot(engine, bot_settings(fake, data_dir)):
+                fake.push(fake.text_update(user, VI_Q))
+                await nth_answer(fake, 1501)
+
+        run(scenario())
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    log = stream.getvalue()
+    assert "getUpdates" in log and REDACTED in log  # PTB and httpx did log the URLs …
+    assert TOKEN not in log and TOKEN.split(":")[1] not in log  # … without the token
+    ours = [line for line in log.splitlines() if line.startswith("bot.")]
+    assert ours and not any("1501" in line for line in ours)  # our own lines hash user ids
+
+
+def test_stickers_in_private_get_a_hint(engine, fake, data_dir):
+    user = fake.user(1601)
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            fake.push({"message": fake.message(user, sticker=True)}, fake.text_update(user, "/unknown"))
+            return await fake.wait_for("sendMessage", count=2, chat_id=1601)
+
+    replies = run(scenario())
+    assert sorted(c.text for c in replies) == sorted([t("vi", "text_only"), parse_telegram_html(t("vi", "help"))])
