@@ -1,0 +1,75 @@
+"""Deadline and responsibility questions answered from the facts, with complete lists and quotes."""
+
+from types import SimpleNamespace
+
+from index.facts.answers import MAX_TEXT, answer_with_facts
+from index.types import Answer, Chunk, Citation, Hit
+
+from .conftest import CHENZHOU, HA_TINH, KON_TUM
+
+
+def _hits(*doc_ids):
+    return [Hit(Chunk(f"{d}#0", d, 0, "…", ()), 1.0 / (i + 1)) for i, d in enumerate(doc_ids)]
+
+
+def _ask(index_dir, documents, question, qtype, *doc_ids, base_text="", lang="vi", tokens=None):
+    from index.tokenize import tokenize_question
+
+    base = Answer(question, lang, qtype, bool(base_text), base_text,
+                  [Citation(doc_ids[0], "t", None, None, "", base_text)] if base_text else [])
+    stored = SimpleNamespace(path=index_dir / "current", manifest={})
+    return answer_with_facts(base, tokens or tokenize_question(question), _hits(*doc_ids), stored=stored,
+                             idf=lambda t: 1.0, documents=documents, year=2026)
+
+
+def test_a_named_agency_gets_its_complete_list(index_dir, documents):
+    a = _ask(index_dir, documents, "Sở Y tế có trách nhiệm gì trong kế hoạch xã phù hợp với trẻ em ở Kon Tum?",
+             "responsibility", KON_TUM, HA_TINH)
+    assert a.found and len(a.text) <= MAX_TEXT
+    assert a.text.startswith("Sở Y tế")
+    first_item = a.text.splitlines()[1]
+    assert "tiêu chí 8,9,10" in first_item  # "trách nhiệm" is asked: "chịu trách nhiệm …" comes first
+    assert len(a.citations) == 4  # three duties of its own, one in the labour department's list
+    assert all(c.doc_id == KON_TUM and c.quote and c.section for c in a.citations)
+    assert all(c.period_ended for c in a.citations)  # the plan ran to 2020: the reply says it is over
+
+
+def test_bare_questions_name_agencies_too(index_dir, documents):
+    a = _ask(index_dir, documents, "mat tran to quoc doan thanh nien hoi phu nu lam gi trong ke hoach kon tum",
+             "responsibility", KON_TUM)
+    assert "Tham gia giám sát" in a.text and "vận động mọi tầng lớp nhân dân" in a.text
+
+
+def test_which_agency_questions_get_the_best_covering_duty(index_dir, documents):
+    a = _ask(index_dir, documents, "Cơ quan nào làm đầu mối quản lý hoạt động truy xuất nguồn gốc ở Hà Tĩnh?",
+             "responsibility", HA_TINH)
+    assert a.text.startswith("Sở Khoa học và Công nghệ: Thực hiện chức năng đầu mối")
+
+
+def test_chinese_shared_duty_names_both_agencies(index_dir, documents):
+    a = _ask(index_dir, documents, "郴州养老服务实施意见由哪两个部门牵头指导、督促检查并报告进展？", "responsibility",
+             CHENZHOU, lang="zh")
+    assert a.text.startswith("市民政局, 市发改委: 市民政局、市发改委要会同有关部门加强指导")
+    assert len(a.citations) == 1 and a.citations[0].period_ended  # "到2020年"
+
+
+def test_deadline_question_quotes_the_deadline(index_dir, documents):
+    a = _ask(index_dir, documents, "Xã phải gửi hồ sơ đánh giá về phòng Lao động huyện trước ngày nào?", "deadline", KON_TUM)
+    assert a.found and "trước ngày 15 tháng 11 hằng năm" in a.text.splitlines()[0]
+
+
+def test_a_better_passage_answer_is_kept(index_dir, documents):
+    base = "e) Định kỳ hàng năm hoặc đột xuất khi có yêu cầu báo cáo UBND tỉnh, Bộ Khoa học và Công nghệ kết quả triển khai thực hiện Đề án 100."
+    a = _ask(index_dir, documents, "Sở Khoa học và Công nghệ báo cáo Bộ Khoa học và Công nghệ kết quả Đề án 100 bao lâu một lần?",
+             "deadline", HA_TINH, base_text=base)
+    assert a.text == base
+
+
+def test_other_question_types_and_missing_facts_leave_the_answer_alone(index_dir, documents, tmp_path):
+    base_text = "Dự kiến tổng kinh phí đầu tư giai đoạn 2016-2020: 5.444 triệu đồng."
+    a = _ask(index_dir, documents, "Tổng kinh phí là bao nhiêu?", "amount", KON_TUM, base_text=base_text)
+    assert a.text == base_text
+    base = Answer("Sở Y tế làm gì?", "vi", "responsibility", False, "…", [])
+    empty = SimpleNamespace(path=tmp_path, manifest={})  # an index built before facts existed
+    assert answer_with_facts(base, ["so", "y", "te"], _hits(KON_TUM), stored=empty, idf=lambda t: 1.0,
+                             documents=documents, year=2026) is base

@@ -1,0 +1,82 @@
+"""`policyqa who`, `deadlines`, `facts` and `eval --facts`, as a user runs them (no model loaded)."""
+
+import datetime as dt
+import json
+
+import pytest
+from icalendar import Calendar
+
+from policyqa.cli import main
+
+
+def _run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_who_health_department_in_kon_tum(capsys, index_dir):
+    code, out, _ = _run(capsys, "who", "Sở Y tế", "--doc", "Kon Tum", "--index", str(index_dir))
+    assert code == 0
+    assert "Chủ trì / thực hiện" in out and "Phối hợp" in out
+    assert "chịu trách nhiệm về kết quả giám sát tiêu chí 8,9,10" in out
+    assert "Mục: III. TỔ CHỨC THỰC HIỆN › 7. Sở Y tế" in out
+    assert "đã kết thúc" in out
+
+
+def test_who_json(capsys, index_dir):
+    code, out, _ = _run(capsys, "who", "so ldtbxh", "--json", "--index", str(index_dir))
+    data = json.loads(out)
+    assert code == 0 and data["agencies"][0]["id"] == "so-lao-dong-thuong-binh-xa-hoi"
+    assert any(d["lead"] for d in data["documents"])
+
+
+def test_deadlines_with_calendar_file(capsys, index_dir, tmp_path):
+    ics = tmp_path / "x.ics"
+    code, out, err = _run(capsys, "deadlines", "--ics", str(ics), "--index", str(index_dir))
+    assert code == 0 and "wrote" in err
+    assert "trước ngày 15 tháng 11 hằng năm" in out
+    cal = Calendar.from_ical(ics.read_bytes())
+    starts = {ev.get("dtstart").dt for ev in cal.walk("VEVENT")}
+    assert dt.date(2020, 10, 28) in starts
+
+
+def test_deadlines_range_json(capsys, index_dir):
+    code, out, _ = _run(capsys, "deadlines", "--doc", "001", "--from", "2026-01-01", "--to", "2026-12-31", "--json",
+                        "--index", str(index_dir))
+    items = json.loads(out)
+    assert code == 0 and items and all(i["occurrences"][0].startswith("2026-") for i in items)
+
+
+def test_facts_listing(capsys, index_dir):
+    code, out, _ = _run(capsys, "facts", "--type", "amount", "--doc", "Thanh Hóa", "--json", "--index", str(index_dir))
+    facts = json.loads(out)
+    assert code == 0 and any(f["key"] == "5444|triệu đồng" for f in facts)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["who", "Sở Y tế"], "policyqa build"),  # no index
+    (["deadlines", "--doc", "Hà Nội"], "no document matches"),
+    (["deadlines", "--from", "2026-13-01"], "not a date"),
+])
+def test_errors_are_one_line_messages(capsys, index_dir, tmp_path, argv, message):
+    index = tmp_path if argv == ["who", "Sở Y tế"] else index_dir
+    code, _, err = _run(capsys, *argv, "--index", str(index))
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_eval_facts_writes_the_report(capsys, tmp_path):
+    code, out, _ = _run(capsys, "eval", "--facts", "--out", str(tmp_path))
+    assert code == 0
+    assert "| responsibility | vi |" in out and "| amount | zh |" in out
+    metrics = json.loads((tmp_path / "facts_metrics.json").read_text("utf-8"))
+    assert set(metrics["cells"]) == {f"{t}/{l}" for t in ("responsibility", "deadline", "eligibility", "amount") for l in ("vi", "zh")}
+    assert (tmp_path / "facts_report.md").is_file() and (tmp_path / "facts_errors.jsonl").is_file()
+
+
+@pytest.mark.parametrize("command", ["who", "deadlines", "facts"])
+def test_help(capsys, command):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    assert "no model is loaded" in capsys.readouterr().out
