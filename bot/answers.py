@@ -70,8 +70,12 @@ def new_key() -> str:
 
 
 def _source_hit(c: Citation, hits: list[Hit]) -> Hit | None:
-    """The passage a citation quotes. Citations do not carry a chunk id, so pick the hit from the
-    same document and section that shares the most words with the quote."""
+    """The passage a citation quotes: by its chunk id, or else (a citation built from extracted
+    facts) the hit from the same document and section sharing the most words with the quote."""
+    if c.chunk_id:
+        exact = [h for h in hits if h.chunk.chunk_id == c.chunk_id]
+        if exact:
+            return exact[0]
     same = [h for h in hits if h.chunk.doc_id == c.doc_id and h.chunk.section_path == c.section]
     if not same:
         return None

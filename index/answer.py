@@ -241,6 +241,7 @@ def citation(hit: Hit, meta: DocMeta, quote: str, year: int) -> Citation:
         section=hit.chunk.section_path,
         quote=quote,
         period_ended=ended,
+        chunk_id=hit.chunk.chunk_id,
     )
 
 

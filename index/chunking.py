@@ -20,12 +20,12 @@ _TABLE_ROW = re.compile(r"\S\s\|\s")
 
 
 @dataclass
-class _Node:
+class Node:
     kind: str
     title: str  # shown in section paths when ``heading``
     heading: bool  # a short heading line, not a numbered paragraph
     lines: list[str] = field(default_factory=list)  # its own line and the content before children
-    children: list[_Node] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
 
     def all_lines(self) -> list[str]:
         return self.lines + [line for child in self.children for line in child.all_lines()]
@@ -64,9 +64,10 @@ def _title(line: str, marker_end: int, lang: str) -> tuple[str, bool]:
     return f"{label} {body[:40].rstrip()}…", False
 
 
-def _tree(text: str, lang: str) -> _Node:
-    root = _Node(kind="root", title="", heading=False)
-    stack: list[_Node] = [root]
+def heading_tree(text: str, lang: str) -> Node:
+    """The document's heading tree: numbered and all-caps lines open nodes; other lines are content."""
+    root = Node(kind="root", title="", heading=False)
+    stack: list[Node] = [root]
     patterns = _patterns(lang)
     seen_heading = False
     for line in text.splitlines():
@@ -79,11 +80,11 @@ def _tree(text: str, lang: str) -> _Node:
                 m = pattern.match(line)
                 if m and m.end() < len(line):
                     title, heading = _title(line, m.end(), lang)
-                    node = _Node(kind, title, heading, [line])
+                    node = Node(kind, title, heading, [line])
                     break
             if node is None and seen_heading and _is_caps_heading(line):
                 # an all-caps line after the body started is a new part (an annex, a table title)
-                node = _Node("caps", line, True, [line])
+                node = Node("caps", line, True, [line])
         if node is None:
             stack[-1].lines.append(line)
             continue
@@ -166,7 +167,7 @@ class _Packer:
         return pieces
 
 
-def _walk(node: _Node, path: tuple[str, ...], packer: _Packer) -> None:
+def _walk(node: Node, path: tuple[str, ...], packer: _Packer) -> None:
     if node.heading:
         path = (*path, node.title)
     if estimate_tokens("\n".join(node.all_lines())) <= packer.max_tokens:
@@ -174,7 +175,7 @@ def _walk(node: _Node, path: tuple[str, ...], packer: _Packer) -> None:
         return
     packer.pack(node.lines, path)
     # neighbours that fit are packed together under the parent's path; big ones are split further
-    group: list[_Node] = []
+    group: list[Node] = []
     size = 0
     for child in node.children:
         t = estimate_tokens("\n".join(child.all_lines()))
@@ -191,7 +192,7 @@ def _walk(node: _Node, path: tuple[str, ...], packer: _Packer) -> None:
     _flush(group, path, packer)
 
 
-def _flush(group: list[_Node], path: tuple[str, ...], packer: _Packer) -> None:
+def _flush(group: list[Node], path: tuple[str, ...], packer: _Packer) -> None:
     if len(group) == 1 and group[0].heading:
         path = (*path, group[0].title)
     if group:
@@ -201,7 +202,7 @@ def _flush(group: list[_Node], path: tuple[str, ...], packer: _Packer) -> None:
 def chunk_document(doc: Document, *, max_tokens: int = 320, min_chars: int = 40) -> list[Chunk]:
     """Cut ``doc`` into chunks along its headings; every chunk knows its section path."""
     packer = _Packer(doc, max_tokens, min_chars)
-    _walk(_tree(doc.text, doc.meta.lang), (), packer)
+    _walk(heading_tree(doc.text, doc.meta.lang), (), packer)
     if packer.carry:
         packer.pack([], packer.chunks[-1].section if packer.chunks else ())
     return packer.chunks

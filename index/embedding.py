@@ -25,6 +25,7 @@ import os
 import shutil
 import struct
 import tempfile
+import threading
 import time
 import unicodedata
 from collections import defaultdict
@@ -612,6 +613,7 @@ class Embedder:
         self.batch_size = batch_size
         self.device = device
         self._st: SentenceTransformer | None = None
+        self._load_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Embedder:
@@ -646,9 +648,11 @@ class Embedder:
     # -- internals ------------------------------------------------------------------------------
 
     def _load(self) -> SentenceTransformer:
-        if self._st is None:
-            _configure_torch_threads()
-            self._st = self._load_model()
+        # the bot answers from worker threads: load the model once, whoever asks first
+        with self._load_lock:
+            if self._st is None:
+                _configure_torch_threads()
+                self._st = self._load_model()
         return self._st
 
     def _load_model(self) -> SentenceTransformer:

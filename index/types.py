@@ -81,6 +81,7 @@ class Citation:
     section: str
     quote: str
     period_ended: str | None = None  # "2016-2020" when the plan's period is over
+    chunk_id: str | None = None  # the passage the quote comes from
 
 
 @dataclass

@@ -435,6 +435,9 @@ def main(argv: list[str] | None = None) -> int:
     except (store.IndexMismatchError, store.IndexMissingError) as exc:
         print(f"policyqa: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `policyqa … | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

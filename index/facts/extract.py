@@ -36,7 +36,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from ..chunking import _tree  # the chunker's heading tree: facts get the sections citations show
+from ..chunking import heading_tree  # facts get the same sections as citations
 from ..lang import rules, vi, zh
 from ..types import Document
 from .agencies import Mention, canonical, find_agencies
@@ -86,7 +86,7 @@ def extract_document(doc: Document) -> list[Fact]:
 
 
 def _layout(doc: Document, lang: str) -> list[_Line]:
-    root = _tree(doc.text, lang)
+    root = heading_tree(doc.text, lang)
     walked: list[tuple[str, tuple[str, ...], tuple[int, ...], bool, object]] = []
 
     def walk(node, path: tuple[str, ...], chain: tuple[int, ...]) -> None:

@@ -239,7 +239,7 @@ LABELS = {
     "number": "Số",
     "date": "ngày",
     "quote": "Trích",
-    "period_ended": "Lưu ý: kế hoạch này áp dụng cho giai đoạn {period}, đã kết thúc.",
+    "period_ended": "Lưu ý: thời hạn thực hiện của kế hoạch này ({period}) đã kết thúc.",
     "more": "Các đoạn liên quan khác",
 }
 

@@ -112,7 +112,7 @@ LABELS = {
     "number": "文号",
     "date": "日期",
     "quote": "原文",
-    "period_ended": "注意：该文件适用于{period}，实施期已结束。",
+    "period_ended": "注意：该文件的实施期（{period}）已结束。",
     "more": "其他相关段落",
 }
 
