@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from pathlib import Path
 
 import bm25s
 import numpy as np
+
+# bm25s sets its own logger to DEBUG, which would print through any handler the app installs
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 class LexicalIndex:

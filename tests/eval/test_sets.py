@@ -7,12 +7,12 @@ lower case, `*` and `#` removed, white space folded to one space).
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from eval.datasets import normalize
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
@@ -28,13 +28,6 @@ MIN_PER_DOC = {"dev": 6, "test": 20}
 MIN_CROSS = {"dev": 8, "test": 22}
 MIN_UNANSWERABLE = {"dev": 6, "test": 18}
 MIN_NO_DIACRITICS = {"dev": 8, "test": 24}
-
-
-def normalize(text: str) -> str:
-    """Matching normalization of EVAL_FORMAT.md: NFC, lower case, drop `*` and `#`, fold spaces."""
-    text = unicodedata.normalize("NFC", text).lower()
-    text = text.replace("*", "").replace("#", "")
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _is_cjk(ch: str) -> bool:
@@ -169,6 +162,15 @@ def test_composition(name, sets, corpus):
 
     plain = [r for r in rows if r["lang"] == "vi" and no_diacritics(r["question"])]
     assert len(plain) >= MIN_NO_DIACRITICS[name]
+
+
+def test_calibration_set_holds_only_questions_no_document_answers(sets):
+    rows = _load("calibration")
+    for r in rows:
+        assert set(r) == FIELDS and r["id"].startswith(f"cal-{r['lang']}-"), r["id"]
+        assert r["type"] == "unanswerable" and r["source"] is None and not r["answers"] and not r["evidence"]
+    asked = {normalize(r["question"]) for rows_ in sets.values() for r in rows_}
+    assert not asked & {normalize(r["question"]) for r in rows}
 
 
 def test_normalize_helper():
