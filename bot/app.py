@@ -17,7 +17,6 @@ from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -33,6 +32,8 @@ from . import callbacks as cb
 from . import handlers
 from .config import BotSettings
 from .i18n import STRINGS
+from .ordering import PerChatUpdateProcessor
+from .ratelimit import ChatRateLimiter
 from .services import SERVICES_KEY, Services
 
 log = logging.getLogger(__name__)
@@ -52,10 +53,12 @@ def build_application(engine: Engine, settings: BotSettings) -> Application:
         .token(settings.token)
         # every message is HTML; formatting.py escapes whatever came from documents or users
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        # Telegram's flood limits (30 msg/s overall, 20/min per group), retrying on RetryAfter
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Telegram's flood limits (30 msg/s overall, 20/min per group, ~1/s per private chat),
+        # retrying on RetryAfter
+        .rate_limiter(ChatRateLimiter(max_retries=3, chat_max_rate=settings.chat_max_per_second))
         # a slow question must not hold up other chats
-        .concurrent_updates(CONCURRENT_UPDATES)
+        # … while one chat's updates are handled in the order they came
+        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
         .job_queue(None)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -95,6 +98,8 @@ def build_application(engine: Engine, settings: BotSettings) -> Application:
         "ex": handlers.example_button,
         "file": handlers.file_button,
     }
+    # a query without data (forged: ours always carry some) would match every pattern below
+    application.add_handler(CallbackQueryHandler(handlers.unknown_button, pattern=cb.has_no_data))
     for kind, callback in buttons.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=cb.HANDLER_PATTERNS[kind]))
     # anything else (old or forged data) still gets an answer: callback queries need to be answered

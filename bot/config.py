@@ -38,6 +38,8 @@ class BotSettings:
     # question is already five) …
     throttle_burst: int = 8
     throttle_per_minute: float = 20.0  # … and the sustained rate after that
+    # messages the bot sends into one private chat per second (Telegram: about one); 0 = no limit
+    chat_max_per_second: float = 1.0
     ask_workers: int = 4  # threads answering questions (the event loop never runs the engine)
     max_question_chars: int = 1000
 
@@ -70,6 +72,8 @@ class BotSettings:
             raise ConfigError("the webhook secret may only hold 1-256 characters A-Z a-z 0-9 _ -")
         if self.throttle_burst < 1 or self.throttle_per_minute <= 0:
             raise ConfigError("throttle limits must be positive")
+        if self.chat_max_per_second < 0:
+            raise ConfigError("POLICYQA_CHAT_MAX_PER_SECOND must be 0 (no limit) or positive")
         return self
 
     @classmethod
@@ -94,6 +98,7 @@ class BotSettings:
             "POLICYQA_THROTTLE_BURST": ("throttle_burst", int),
             "POLICYQA_THROTTLE_PER_MINUTE": ("throttle_per_minute", float),
             "POLICYQA_BOT_WORKERS": ("ask_workers", int),
+            "POLICYQA_CHAT_MAX_PER_SECOND": ("chat_max_per_second", float),
         }
         for name, (attr, convert) in numbers.items():
             if env.get(name):

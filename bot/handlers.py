@@ -408,7 +408,7 @@ async def sources_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     svc = services(context)
     query = update.callback_query
     ui = svc.ui_lang(update)
-    record = svc.storage.load_answer(cb.parse(query.data).key)
+    record = svc.storage.load_answer(cb.parse(query.data).key, _chat_id(update))
     if record is None:
         await query.answer(t(ui, "answer_expired"), show_alert=True)
         return
@@ -421,7 +421,7 @@ async def section_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     svc = services(context)
     query = update.callback_query
     ui = svc.ui_lang(update)
-    record = svc.storage.load_answer(cb.parse(query.data).key)
+    record = svc.storage.load_answer(cb.parse(query.data).key, _chat_id(update))
     cited = next((c for c in record.citations if c.section), None) if record else None
     if cited is None:
         await query.answer(t(ui, "answer_expired"), show_alert=True)
@@ -452,11 +452,11 @@ async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     query = update.callback_query
     ui = svc.ui_lang(update)
     data = cb.parse(query.data)
-    if not svc.storage.vote(data.key, update.effective_user.id, data.arg):
+    if not svc.storage.vote(data.key, update.effective_user.id, data.arg, _chat_id(update)):
         await query.answer(t(ui, "answer_expired"), show_alert=True)
         return
     await query.answer(t(ui, "thanks_up" if data.arg == "up" else "thanks_down"))
-    record = svc.storage.load_answer(data.key)
+    record = svc.storage.load_answer(data.key, _chat_id(update))
     with contextlib.suppress(BadRequest):  # "message is not modified" when voting the same twice
         await query.edit_message_reply_markup(fmt.answer_keyboard(record, ui, vote=data.arg))
 
@@ -507,6 +507,13 @@ async def file_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Callback data we did not make (old or forged): a polite answer, nothing else."""
     await update.callback_query.answer(t(services(context).ui_lang(update), "unknown_button"))
+
+
+def _chat_id(update: Update) -> int:
+    """The chat a button was pressed in: answers are only shown and voted on where they were
+    given. Without one (an inline message) nothing matches, as ``0`` is no chat's id."""
+    chat = update.effective_chat
+    return chat.id if chat is not None else 0
 
 
 def _message_id(query) -> int | None:

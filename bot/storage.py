@@ -168,16 +168,25 @@ class Storage:
                 ),
             )
 
-    def load_answer(self, key: str) -> AnswerRecord | None:
+    def load_answer(self, key: str, chat_id: int | None = None) -> AnswerRecord | None:
+        """The answer stored under ``key``; with ``chat_id``, only when it was given in that chat
+        (a button pressed elsewhere, or forged, does not reach another chat's answers)."""
+        sql, args = "SELECT record FROM answers WHERE key = ?", [key]
+        if chat_id is not None:
+            sql, args = sql + " AND chat = ?", [key, self.hash_id(chat_id)]
         with self._lock:
-            row = self._db.execute("SELECT record FROM answers WHERE key = ?", (key,)).fetchone()
+            row = self._db.execute(sql, args).fetchone()
         return AnswerRecord.from_json(row[0]) if row else None
 
-    def vote(self, key: str, user_id: int, vote: str) -> bool:
-        """Record 👍 ("up") or 👎 ("down") on an answer; False when the answer is unknown."""
+    def vote(self, key: str, user_id: int, vote: str, chat_id: int | None = None) -> bool:
+        """Record 👍 ("up") or 👎 ("down") on an answer; False when the answer is unknown (or,
+        with ``chat_id``, was not given in that chat)."""
         value = 1 if vote == "up" else -1
+        sql, args = "SELECT 1 FROM answers WHERE key = ?", [key]
+        if chat_id is not None:
+            sql, args = sql + " AND chat = ?", [key, self.hash_id(chat_id)]
         with self._lock:
-            if self._db.execute("SELECT 1 FROM answers WHERE key = ?", (key,)).fetchone() is None:
+            if self._db.execute(sql, args).fetchone() is None:
                 return False
             self._db.execute(
                 "INSERT INTO votes (key, user, vote, created) VALUES (?, ?, ?, ?) "
@@ -241,15 +250,35 @@ def normalize_question(text: str) -> str:
 
 
 def _load_salt(path: Path) -> bytes:
-    """The hashing salt, created once (readable by the owner only)."""
+    """The hashing salt, created once (readable by the owner only).
+
+    Written to a temporary file first and linked into place (atomic, fails when another process
+    made one first), so a crash never leaves an empty or partial salt behind; one left by an
+    older version is replaced."""
     try:
-        return path.read_bytes()
+        salt = path.read_bytes()
+        if len(salt) >= _SALT_BYTES:
+            return salt
     except FileNotFoundError:
-        salt = secrets.token_bytes(32)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process created it first
-            return path.read_bytes()
+        pass
+    salt = secrets.token_bytes(_SALT_BYTES)
+    tmp = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
         with os.fdopen(fd, "wb") as f:
             f.write(salt)
-        return salt
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            existing = path.read_bytes()
+            if len(existing) >= _SALT_BYTES:  # another process created it first
+                return existing
+            os.replace(tmp, path)  # empty or cut short by a crash
+    finally:
+        tmp.unlink(missing_ok=True)
+    return salt
+
+
+_SALT_BYTES = 32

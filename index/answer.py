@@ -141,7 +141,8 @@ class _Weights:
         best = 0.0
         for words, _pairs, _worth in self.groups:
             rarest = sorted(words, key=lambda t: -words[t])[:2]
-            best = max(best, sum(present(t) for t in rarest) / len(rarest))
+            if rarest:
+                best = max(best, sum(present(t) for t in rarest) / len(rarest))
         return best
 
 

@@ -51,6 +51,9 @@ class Settings:
     # answering
     top_k: int = 10
     min_confidence: float = 0.3  # below this the answer is "nothing found"
+    # longer questions are cut to this before tokenizing and embedding (a pasted page must not
+    # cost seconds; the model reads 512 tokens anyway)
+    max_question_chars: int = 2000
 
     # ingestion limits (bad input must not take the process down)
     max_file_bytes: int = 50 * 1024 * 1024

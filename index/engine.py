@@ -75,8 +75,9 @@ class Engine:
 
     def ask(self, question: str, k: int | None = None, mode: str = "hybrid") -> Answer:
         retriever = self._current()
-        query = retriever.query(question)
-        hits = retriever.search(query, k=k or self.settings.top_k, mode=mode)
+        query = retriever.query(question[: self.settings.max_question_chars])
+        # nothing to search for (empty, spaces, emoji or punctuation only): "nothing found"
+        hits = retriever.search(query, k=k or self.settings.top_k, mode=mode) if query.tokens else []
         reply = answer(
             query,
             hits,

@@ -151,21 +151,24 @@ def publish(index_dir: Path, write: Callable[[Path], None]) -> Path:
     index_dir = Path(index_dir)
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
-    build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    # sortable to the microsecond: garbage collection keeps the newest builds by name
+    now = time.time()
+    build_id = time.strftime("%Y%m%dT%H%M%S", time.localtime(now)) + f".{int(now % 1 * 1e6):06d}-" + uuid.uuid4().hex[:8]
     tmp = builds / f"{build_id}.tmp"
     write(tmp)
     _fsync_tree(tmp)
     final = builds / build_id
+    previous = current_build(index_dir)
     os.rename(tmp, final)
     link_tmp = index_dir / f"current.{build_id}.tmp"
     os.symlink(Path("builds") / build_id, link_tmp)
     os.replace(link_tmp, index_dir / "current")
     _fsync_dir(index_dir)
-    _collect_garbage(index_dir, keep=final)
+    _collect_garbage(index_dir, keep=final, previous=previous)
     return final
 
 
-def _collect_garbage(index_dir: Path, keep: Path) -> None:
+def _collect_garbage(index_dir: Path, keep: Path, previous: Path | None = None) -> None:
     """Remove leftovers of crashed builds and all but the newest finished builds."""
     builds = index_dir / "builds"
     for leftover in list(builds.glob("*.tmp")) + list(index_dir.glob("current.*.tmp")):
@@ -175,15 +178,29 @@ def _collect_garbage(index_dir: Path, keep: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
     finished = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".tmp")), key=lambda p: p.name)
     for old in finished[:-KEEP_BUILDS]:
-        if old != keep:
+        if old != keep and (previous is None or old.resolve() != previous):  # readers may have it open
             shutil.rmtree(old, ignore_errors=True)
 
 
 def load(index_dir: Path, signature: dict | None = None) -> StoredIndex:
-    """Open the current build; with ``signature``, refuse one built with other settings."""
-    build = current_build(index_dir)
-    if build is None:
-        raise IndexMissingError(f"no index at {index_dir}; build one with: policyqa build")
+    """Open the current build; with ``signature``, refuse one built with other settings.
+
+    Between resolving `current` and reading the last file, two newer builds may be published and
+    this one garbage-collected (a reader during back-to-back reindexing): then the new current
+    build is opened instead."""
+    for attempt in range(5):
+        build = current_build(index_dir)
+        if build is None:
+            raise IndexMissingError(f"no index at {index_dir}; build one with: policyqa build")
+        try:
+            return _load_build(build, signature)
+        except (OSError, RuntimeError):  # faiss says RuntimeError for a file removed under it
+            if attempt == 4 or current_build(index_dir) == build:  # still current: a real error
+                raise
+    raise AssertionError("unreachable")
+
+
+def _load_build(build: Path, signature: dict | None) -> StoredIndex:
     manifest = json.loads((build / "manifest.json").read_text("utf-8"))
     if signature is not None:
         check_compatible(manifest, signature)

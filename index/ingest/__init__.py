@@ -9,12 +9,17 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from index.config import Settings
 from index.types import Document
+
+
+log = logging.getLogger(__name__)
+UNEXPECTED = "the file could not be read (unexpected error)"
 
 
 class IngestError(Exception):
@@ -42,8 +47,19 @@ def load_document(path: Path, doc_id: str, settings: Settings) -> Document:
     data = _read_bytes(path, settings.max_file_bytes)
     if not data.strip():
         raise IngestError("empty file")
-    cleaned = clean(_READERS[suffix].read(data, settings))
-    if not cleaned:
+    try:
+        cleaned = clean(_READERS[suffix].read(data, settings))
+    except IngestError:
+        raise
+    except RecursionError as e:
+        raise IngestError("the file is nested too deeply to read") from e
+    except Exception as e:
+        # last resort: one file a reader trips over must not stop a whole build (the fuzzers
+        # treat this reason as a finding, see fuzz/seeds.py)
+        log.exception("unexpected error reading %s", path.name)
+        raise IngestError(f"{UNEXPECTED} ({type(e).__name__}: {e})") from e
+    # no letter or digit at all: nothing to index (lxml turns NUL bytes into U+FFFD, for one)
+    if not any(ch.isalnum() for ch in cleaned):
         raise IngestError("no text could be extracted" + (" (scanned PDF?)" if suffix == ".pdf" else ""))
     return Document(
         doc_id=doc_id,

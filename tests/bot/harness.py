@@ -31,6 +31,7 @@ def bot_settings(fake: FakeTelegram, data_dir: Path, **overrides) -> BotSettings
     """Settings as `policyqa bot` reads them from the environment, pointed at the stand-in.
     Tests click faster than people: the throttle gets room unless a test sets its own."""
     overrides.setdefault("throttle_burst", 30)
+    overrides.setdefault("chat_max_per_second", 0)  # nor wait a second between replies (tests/robustness checks it)
     env = {
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": fake.base_url,
