@@ -64,6 +64,7 @@ class BeirSet:
     corpus: list[dict]  # {"_id", "title", "text"}
     queries: dict[str, dict]  # id → {"_id", "text", …}
     qrels: dict[str, dict[str, int]] = field(default_factory=dict)  # query id → {doc id: grade}
+    split: str = ""
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -84,7 +85,8 @@ def load_beir(folder: Path, split: str | None = None) -> BeirSet:
         for row in csv.DictReader(f, delimiter="\t"):
             qrels.setdefault(row["query-id"], {})[row["corpus-id"]] = int(float(row.get("score", 1)))
     queries = {str(q["_id"]): q for q in _jsonl(folder / "queries.jsonl")}
-    return BeirSet(folder.name, _jsonl(folder / "corpus.jsonl"), {q: queries[q] for q in qrels if q in queries}, qrels)
+    queries = {q: queries[q] for q in qrels if q in queries}
+    return BeirSet(folder.name, _jsonl(folder / "corpus.jsonl"), queries, qrels, qrel_files[0].stem)
 
 
 def is_beir(path: Path) -> bool:

