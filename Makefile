@@ -34,5 +34,9 @@ demo: build
 test: setup
 	$(BIN)/python -m pytest
 
+# build and query speed at three corpus sizes, with peers; writes bench/RESULTS.md (see bench/run.py)
+bench: setup
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf .policyqa .pytest_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterable
@@ -37,16 +38,38 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _previous(settings: Settings) -> dict[str, tuple[Document, list[Chunk]]]:
-    """Documents and chunks of the current build, when it was built with the same settings."""
+# BM25 tokens of every passage, one JSON list a line in passage order: the next build reuses those
+# of unchanged documents instead of tokenizing the whole corpus again (measured: tokenizing was
+# 60% of adding one document to 8,000; bench/RESULTS.md). Optional: without it, tokens are remade.
+TOKENS_FILE = "tokens.jsonl"
+
+
+def _previous(settings: Settings) -> tuple[dict[str, tuple[Document, list[Chunk]]], dict[str, list[list[str]]]]:
+    """Documents and chunks of the current build, when it was built with the same settings, and
+    the BM25 tokens of each document's chunks when the build kept them."""
     try:
         old = store.load(settings.index_dir, settings.index_signature())
     except (store.IndexMissingError, store.IndexMismatchError, OSError, ValueError, KeyError):
-        return {}
+        return {}, {}
     by_doc: dict[str, list[Chunk]] = {}
     for chunk in old.chunks:
         by_doc.setdefault(chunk.doc_id, []).append(chunk)
-    return {doc_id: (doc, by_doc.get(doc_id, [])) for doc_id, doc in old.documents.items()}
+    tokens: dict[str, list[list[str]]] = {}
+    try:
+        with open(old.path / TOKENS_FILE, encoding="utf-8") as f:
+            rows = [json.loads(line) for line in f]
+        if len(rows) == len(old.chunks):
+            for chunk, row in zip(old.chunks, rows):
+                tokens.setdefault(chunk.doc_id, []).append(row)
+    except (OSError, ValueError):
+        tokens = {}
+    return {doc_id: (doc, by_doc.get(doc_id, [])) for doc_id, doc in old.documents.items()}, tokens
+
+
+def _write_tokens(folder: Path, token_lists: list[list[str]]) -> None:
+    with open(folder / TOKENS_FILE, "w", encoding="utf-8") as f:
+        for tokens in token_lists:
+            f.write(json.dumps(tokens, ensure_ascii=False) + "\n")
 
 
 def build_index(
@@ -64,11 +87,12 @@ def build_index(
     """
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
-    previous = {} if rebuild else _previous(settings)
+    previous, previous_tokens = ({}, {}) if rebuild else _previous(settings)
     embedder = embedder or Embedder.from_settings(settings)
 
     documents: list[Document] = []
     chunks: list[Chunk] = []
+    known_tokens: list[list[str] | None] = []  # per chunk: BM25 tokens from the previous build
     skipped: list[tuple[str, str]] = []
     reused = 0
     files = list(source if source is not None else iter_corpus(settings.corpus_dir, settings))
@@ -79,13 +103,16 @@ def build_index(
             continue
         doc = result
         old = previous.get(doc.doc_id)
+        old_tokens: list = []
         if old and old[0].sha256 == doc.sha256:
             doc, doc_chunks = old
             reused += 1
+            old_tokens = previous_tokens.get(doc.doc_id, [])
         else:
             doc_chunks = chunk_document(doc, max_tokens=settings.chunk_max_tokens, min_chars=settings.chunk_min_chars)
         documents.append(doc)
         chunks.extend(doc_chunks)
+        known_tokens.extend(old_tokens if len(old_tokens) == len(doc_chunks) else [None] * len(doc_chunks))
     seconds["parse+chunk"] = time.perf_counter() - t0
 
     heads = {d.doc_id: document_head(d.meta) for d in documents}
@@ -107,7 +134,11 @@ def build_index(
     seconds["embed"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    lexical = LexicalIndex.build([tokenize(indexed_text(c, heads[c.doc_id])) for c in chunks])
+    token_lists = [
+        known if known is not None else tokenize(indexed_text(c, heads[c.doc_id]))
+        for c, known in zip(chunks, known_tokens, strict=True)
+    ]
+    lexical = LexicalIndex.build(token_lists)
     seconds["bm25"] = time.perf_counter() - t
     t = time.perf_counter()
     dense = DenseIndex.build(vectors, [langs[c.doc_id] for c in chunks])
@@ -125,9 +156,9 @@ def build_index(
         "skipped": [{"file": f, "reason": r} for f, r in skipped],
     }
     t = time.perf_counter()
-    path = store.publish(
-        settings.index_dir,
-        lambda folder: store.write_build(
+
+    def write(folder: Path) -> None:
+        store.write_build(
             folder,
             manifest=manifest,
             documents=documents,
@@ -136,8 +167,10 @@ def build_index(
             lexical=lexical,
             dense=dense,
             restorer=restorer,
-        ),
-    )
+        )
+        _write_tokens(folder, token_lists)  # inside the build folder, before it is published
+
+    path = store.publish(settings.index_dir, write)
     seconds["write"] = time.perf_counter() - t
     seconds["total"] = time.perf_counter() - t0
     return BuildReport(path, len(documents), len(chunks), reused, embedded, skipped, seconds)

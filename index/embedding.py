@@ -58,6 +58,7 @@ _METASPACE = "\u2581"
 _PLACEHOLDER_BASE = 0x10F000
 
 WEIGHT_FILE = "model.safetensors"
+FEW_TEXTS = 4  # embedded on one thread (questions); more use every core
 
 
 class EmbeddingError(Exception):
@@ -614,6 +615,7 @@ class Embedder:
         self.device = device
         self._st: SentenceTransformer | None = None
         self._load_lock = threading.Lock()
+        self._threads = 1  # torch threads for batches of passages, set when the model loads
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Embedder:
@@ -652,6 +654,9 @@ class Embedder:
         with self._load_lock:
             if self._st is None:
                 _configure_torch_threads()
+                import torch
+
+                self._threads = torch.get_num_threads()
                 self._st = self._load_model()
         return self._st
 
@@ -691,6 +696,14 @@ class Embedder:
         inputs = [prefix + t for t in texts]
         if not inputs:
             return np.zeros((0, self.dim), dtype=np.float32)
+        # A question or two: one thread. Splitting a ~20-token forward pass over cores costs more in
+        # synchronisation than it gains, and with other work on the machine (a rebuild, other
+        # workers) it stalls: measured on 2 busy cores (bench/RESULTS.md), one question took
+        # 300-1900 ms with 2 threads and 80-90 ms with 1. Batches of passages use every core.
+        # (Set per call: torch's thread count is per calling thread, and new threads inherit it.)
+        import torch
+
+        torch.set_num_threads(1 if len(inputs) <= FEW_TEXTS else self._threads)
         # Batches of similar token length waste little on padding (Chinese and Vietnamese texts of
         # the same character length differ a lot in tokens). Longest first: memory peaks at once.
         order = np.argsort([-n for n in _token_lengths(model, inputs)], kind="stable")
