@@ -99,7 +99,6 @@ class _CacheOnly:
 
 
 def run_size(size: str, n_queries: int, missing: str) -> dict:
-    import numpy as np
 
     from index import embcache
     from index.build import build_index
