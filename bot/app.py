@@ -80,6 +80,8 @@ def build_application(engine: Engine, settings: BotSettings) -> Application:
         ("help", handlers.help_command),
         ("lang", handlers.lang_command),
         ("docs", handlers.docs_command),
+        ("who", handlers.who_command),
+        ("deadlines", handlers.deadlines_command),
         ("ask", handlers.ask_command),
         ("stats", handlers.stats_command),
         ("reindex", handlers.reindex_command),

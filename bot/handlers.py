@@ -22,6 +22,9 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
+from index.facts import calendar as facts_calendar
+from index.facts import query as facts_query
+from index.facts import render as facts_render
 from index.ingest import IngestError, load_document
 
 from . import callbacks as cb
@@ -260,6 +263,34 @@ async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     docs = sorted(svc.documents().values(), key=lambda d: (d.meta.date or "", d.doc_id), reverse=True)
     blocks = fmt.docs_blocks(((doc_key(d.doc_id), d.meta) for d in docs), ui, context.bot.username)
     await send_blocks(context, update.effective_chat.id, blocks)
+
+
+async def who_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/who AGENCY: the agency's tasks in each plan, lead vs support, from the extracted facts."""
+    svc = services(context)
+    ui = svc.ui_lang(update)
+    agency = " ".join(context.args or []).strip()
+    if not agency:
+        await _reply(update, context, fmt.esc(t(ui, "who_usage")))
+        return
+    result = await svc.in_worker(facts_query.who, svc.engine, agency)
+    text = facts_render.who_text(result, lang=ui)
+    await send_blocks(context, update.effective_chat.id, [[fmt.Span(par)] for par in text.split("\n") if par.strip()])
+
+
+async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/deadlines: what is due when, and the same as a calendar file to import."""
+    svc = services(context)
+    ui = svc.ui_lang(update)
+    items = await svc.in_worker(facts_query.deadlines, svc.engine)
+    text = facts_render.deadlines_text(items, lang=ui)
+    chat_id = update.effective_chat.id
+    await send_blocks(context, chat_id, [[fmt.Span(par)] for par in text.split("\n") if par.strip()])
+    if items:
+        ics = await svc.in_worker(facts_calendar.to_ics, items)
+        await context.bot.send_document(
+            chat_id, InputFile(ics, filename="policyqa-deadlines.ics"), caption=fmt.esc(t(ui, "deadlines_file"))
+        )
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

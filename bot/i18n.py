@@ -27,10 +27,14 @@ VI = {
         "<b>Các lệnh</b>\n"
         "/ask &lt;câu hỏi&gt; — hỏi (trong nhóm: gọi @tên_bot, trả lời tin nhắn của bot, hoặc dùng /ask)\n"
         "/docs — danh sách văn bản: số, cơ quan ban hành, ngày, giai đoạn\n"
+        "/who &lt;cơ quan&gt; — nhiệm vụ của một cơ quan (chủ trì, phối hợp) theo từng kế hoạch\n"
+        "/deadlines — các mốc thời hạn, kèm tệp lịch (.ics)\n"
         "/lang — đổi ngôn ngữ giao diện\n"
         "/help — các lệnh\n"
         "Quản trị viên: gửi tệp PDF, DOCX, HTML, TXT để thêm văn bản; /reindex, /stats."
     ),
+    "who_usage": "Hãy ghi tên cơ quan sau lệnh, ví dụ: /who Sở Y tế",
+    "deadlines_file": "Tệp lịch: mở bằng ứng dụng lịch để thêm các mốc thời hạn (hằng năm lặp lại).",
     "lang_prompt": "Chọn ngôn ngữ giao diện:",
     "lang_set": "Đã chuyển giao diện sang tiếng Việt.",
     "btn_sources": "📚 Nguồn",
@@ -92,6 +96,8 @@ VI = {
     "commands": {
         "ask": "Hỏi về một kế hoạch, chính sách",
         "docs": "Danh sách văn bản",
+        "who": "Nhiệm vụ của một cơ quan",
+        "deadlines": "Các mốc thời hạn",
         "lang": "Đổi ngôn ngữ",
         "help": "Các lệnh",
     },
@@ -113,10 +119,14 @@ ZH = {
         "<b>命令</b>\n"
         "/ask &lt;问题&gt; — 提问（在群组中：@机器人、回复机器人的消息，或使用 /ask）\n"
         "/docs — 文件列表：文号、发文机关、日期、实施期\n"
+        "/who &lt;部门&gt; — 某部门在各文件中的职责（牵头、配合）\n"
+        "/deadlines — 各项时限，并附日历文件（.ics）\n"
         "/lang — 切换界面语言\n"
         "/help — 命令说明\n"
         "管理员：发送 PDF、DOCX、HTML、TXT 文件以添加文件；/reindex、/stats。"
     ),
+    "who_usage": "请在命令后写上部门名称，例如：/who 民政局",
+    "deadlines_file": "日历文件：用日历应用打开即可添加各项时限（每年重复的会自动重复）。",
     "lang_prompt": "请选择界面语言：",
     "lang_set": "界面已切换为中文。",
     "btn_sources": "📚 来源",
@@ -175,6 +185,8 @@ ZH = {
     "commands": {
         "ask": "询问规划、政策",
         "docs": "文件列表",
+        "who": "某部门的职责",
+        "deadlines": "各项时限",
         "lang": "切换语言",
         "help": "命令说明",
     },

@@ -15,6 +15,7 @@ import socket
 import sqlite3
 import threading
 
+import icalendar
 import pytest
 
 from bot import formatting as fmt
@@ -358,6 +359,29 @@ def test_docs_list_and_deep_links(engine, fake, data_dir):
     assert "Số: 161/KH-UBND" in card.text and "Cơ quan ban hành: UBND tỉnh Thanh Hóa" in card.text
     assert sent.files["document"] == (doc_id, (REPO_ROOT / "corpus" / doc_id).read_bytes())
     assert answer.text.startswith("💬 Trả lời:")
+    no_api_errors(fake)
+
+
+def test_who_and_deadlines_come_from_the_extracted_facts(engine, fake, data_dir):
+    user = fake.user(1002)
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            fake.push(fake.text_update(user, "/who so y te"))
+            [who] = await fake.wait_for("sendMessage", chat_id=1002, where=lambda c: "Kon Tum" in c.text or "Sở Y tế" in c.text)
+            fake.push(fake.text_update(user, "/deadlines"))
+            [ics] = await fake.wait_for("sendDocument", chat_id=1002)
+            fake.push(fake.text_update(user, "/who"))
+            await fake.wait_for("sendMessage", chat_id=1002, where=lambda c: c.text == t("vi", "who_usage"))
+            return who, ics
+
+    who, ics = run(scenario())
+    assert "tiêu chí 8,9,10" in who.text  # Sở Y tế's supervision duty in the Kon Tum plan, typed bare
+    name, data = ics.files["document"]
+    assert name.endswith(".ics")
+    calendar = icalendar.Calendar.from_ical(data)
+    yearly = {(e.decoded("dtstart").month, e.decoded("dtstart").day) for e in calendar.walk("VEVENT") if e.get("rrule")}
+    assert {(11, 15), (11, 30), (12, 10), (12, 30)} <= yearly
     no_api_errors(fake)
 
 
