@@ -40,7 +40,11 @@ def answer_text(answer: Answer) -> str:
     if not answer.found:
         return answer.text
     lines = [f"{labels['answer']}: «{answer.text}»"]
+    shown: set[tuple[str, str]] = set()
     for c in answer.citations:
+        if (c.doc_id, c.section) in shown:
+            continue  # an answer listing several facts of one section cites it once
+        shown.add((c.doc_id, c.section))
         lines.append(f"{labels['source']}: {cite_line(c, answer.lang)}")
         if c.section:
             lines.append(f"{labels['section']}: {c.section}")
