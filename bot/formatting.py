@@ -237,7 +237,12 @@ def sources_blocks(record: AnswerRecord, ui: str) -> list[Block]:
 def section_blocks(title: str, section: str, text: str, ui: str) -> list[Block]:
     """"Toàn văn mục / 查看本节": the section's whole text, paragraph by paragraph."""
     head: list[Block] = [[Span("📖 "), *_label(t(ui, "section_title"), ui), Span(section)], [Span(title, "i")]]
-    return head + [[Span(par)] for par in text.split("\n") if par.strip()]
+    return head + paragraph_blocks(text)
+
+
+def paragraph_blocks(text: str) -> list[Block]:
+    """Plain text, one block per non-empty line, so long texts split between paragraphs."""
+    return [[Span(par)] for par in text.split("\n") if par.strip()]
 
 
 def doc_lines(meta: DocMeta, ui: str, year: int | None = None) -> list[str]:

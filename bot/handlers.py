@@ -275,7 +275,7 @@ async def who_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     result = await svc.in_worker(facts_query.who, svc.engine, agency)
     text = facts_render.who_text(result, lang=ui)
-    await send_blocks(context, update.effective_chat.id, [[fmt.Span(par)] for par in text.split("\n") if par.strip()])
+    await send_blocks(context, update.effective_chat.id, fmt.paragraph_blocks(text))
 
 
 async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -285,7 +285,7 @@ async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     items = await svc.in_worker(facts_query.deadlines, svc.engine)
     text = facts_render.deadlines_text(items, lang=ui)
     chat_id = update.effective_chat.id
-    await send_blocks(context, chat_id, [[fmt.Span(par)] for par in text.split("\n") if par.strip()])
+    await send_blocks(context, chat_id, fmt.paragraph_blocks(text))
     if items:
         ics = await svc.in_worker(facts_calendar.to_ics, items)
         await context.bot.send_document(

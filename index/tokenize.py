@@ -29,10 +29,6 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def tokenize_many(texts: list[str]) -> list[list[str]]:
-    return [tokenize(t) for t in texts]
-
-
 def tokenize_question(text: str) -> list[str]:
     """Tokens of a question, without the words of asking ("bao nhiêu", "多少")."""
     drop = vi.QUESTION_STOPWORDS | zh.QUESTION_STOPWORDS
