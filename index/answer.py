@@ -26,7 +26,9 @@ MAX_ANSWER_CHARS = 300
 CONTEXT_CREDIT = 0.8
 DOCUMENT_CREDIT = 0.5
 PASSAGES_READ = 5  # answers are drawn from this many top passages
-_HEADING_LINE = re.compile(r"^(?:[IVXL]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|\(\d+\)|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)])\s*\S")
+LIST_ANSWER_CHARS = 380  # a list's lead-in with its items may run longer than one clause
+_HEADING_LINE = re.compile(rf"^(?:{vi.ANSWER_HEADING_MARKER}|{zh.ANSWER_HEADING_MARKER})\s*\S")
+_LIST_ITEM = re.compile(rf"^\s*(?:{vi.LIST_ITEM_MARKER}|{zh.LIST_ITEM_MARKER}|[a-zđ]\)|\(\d+\)|\d+\))\s*")
 
 
 def classify_question(question: str) -> str:
@@ -52,21 +54,23 @@ class _Candidate:
     hit_index: int
     score: float = 0.0
     coverage: float = 0.0
+    items: tuple[str, ...] = ()  # a list's items, when the candidate is a lead-in with its list
 
 
-def _candidates(hits: list[Hit], documents: dict[str, Document]) -> list[_Candidate]:
+def _candidates(hits: list[Hit], documents: dict[str, Document], lists: bool = False) -> list[_Candidate]:
+    """Every sentence of the top passages; with ``lists``, also each list (lead-in and items) whole."""
     out: list[_Candidate] = []
     for i, hit in enumerate(hits[:PASSAGES_READ]):
         context = hit.chunk.section[-1] if hit.chunk.section else ""
         document = document_head(documents[hit.chunk.doc_id].meta)
-        for line in hit.chunk.text.splitlines():
-            line = line.strip()
-            if not line:
-                continue
+        lines = [line.strip() for line in hit.chunk.text.splitlines() if line.strip()]
+        for n, line in enumerate(lines):
             marked = _HEADING_LINE.match(line)
             if line.endswith((":", "：")) or (marked and len(line) <= 80 and not re.search(r"[.。;；]$", line)):
                 # a heading or a list's lead-in ("Hồ sơ … bao gồm:") is the context of what follows
                 context = line.rstrip(":： ")
+                if lists and (items := _list_items(lines[n + 1 :])):
+                    out.append(_Candidate(line, "", hit.chunk.section_path, document, i, items=items))
                 continue
             head = re.split(r"[:：。]", line, maxsplit=1)[0]
             if marked and len(head) < min(60, len(line) - 15):
@@ -75,6 +79,29 @@ def _candidates(hits: list[Hit], documents: dict[str, Document]) -> list[_Candid
                 if len(sentence) >= 8:
                     out.append(_Candidate(sentence, context, hit.chunk.section_path, document, i))
     return out
+
+
+def _list_items(lines: list[str]) -> tuple[str, ...]:
+    """The items right after a lead-in: consecutive lines opening with a list marker (two or more)."""
+    items = []
+    for line in lines:
+        if not _LIST_ITEM.match(line):
+            break
+        items.append(line)
+    return tuple(items) if len(items) >= 2 else ()
+
+
+def _list_text(c: _Candidate, limit: int = LIST_ANSWER_CHARS) -> str:
+    """A lead-in and as many of its items as fit in ``limit`` (each item cut at its first sentence)."""
+    text = c.text
+    for n, item in enumerate(c.items):
+        item = split_sentences(item)[0] if split_sentences(item) else item
+        if len(item) > 140:
+            item = item[:139].rstrip() + "…"
+        if len(text) + 1 + len(item) > limit - 2:
+            return text + (" …" if n < len(c.items) else "")
+        text += "\n" + item
+    return text
 
 
 class _Weights:
@@ -178,7 +205,7 @@ def _wants_number(question: str) -> bool:
 
 
 _FIGURE = re.compile(r"(?<![A-Za-z0-9.])\d+(?:[.,/]\d+)*\s*(?:%|[^\W\d_]|[\u4e00-\u9fff])")
-_LEADING_MARKER = re.compile(r"^\s*(?:[IVXL]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|\(\d+\)|[-+*•])\s*")
+_LEADING_MARKER = re.compile(rf"^\s*(?:{vi.ANSWER_HEADING_MARKER}|{vi.LIST_ITEM_MARKER}|{zh.LIST_ITEM_MARKER})\s*")
 
 
 def _has_figure(text: str) -> bool:
@@ -186,35 +213,78 @@ def _has_figure(text: str) -> bool:
     return bool(_FIGURE.search(_LEADING_MARKER.sub("", text)))
 
 
-def _fact_score(text: str, qtype: str, wants_number: bool) -> float:
-    """0..1: does the sentence hold the kind of fact asked for (a date, an agency, a figure)?"""
+@dataclass(frozen=True)
+class _Wants:
+    """What the question asks for besides its type: a figure, a list, a document's number."""
+
+    number: bool = False
+    list: bool = False
+    reference: bool = False
+    exclude: frozenset[str] = frozenset()  # document numbers the question itself names
+
+    @property
+    def any(self) -> bool:
+        return self.number or self.list or self.reference
+
+
+def _wants(question: str) -> _Wants:
+    is_zh = bool(zh.CJK_RUN.search(question))
+    lang = zh if is_zh else vi
+    text = question if is_zh else f" {' '.join(vi.syllables(question))} "
+    named = frozenset(normalize(m.group(0)) for mod in (vi, zh) for m in mod.DOC_REFERENCE.finditer(question))
+    return _Wants(
+        number=_wants_number(question),
+        list=bool(lang.LIST_QUESTION.search(text)),
+        reference=bool(lang.REFERENCE_QUESTION.search(text)),
+        exclude=named,
+    )
+
+
+def _has_reference(text: str, exclude: frozenset[str]) -> bool:
+    """A document number ("215/2020/NQ-HĐND", "郴政办发〔2018〕18号") the question did not name."""
+    return any(
+        not any(x in normalize(m.group(0)) or normalize(m.group(0)) in x for x in exclude)
+        for mod in (vi, zh)
+        for m in mod.DOC_REFERENCE.finditer(text)
+    )
+
+
+def _fact_score(text: str, qtype: str, wants: _Wants, listed: bool = False) -> float:
+    """0..1: does the sentence hold the kind of fact asked for (a date, an agency, a figure, a list)?"""
     checks = []
+    lang = "zh" if zh.CJK_RUN.search(text) else "vi"
     if qtype != "other":
-        lang = "zh" if zh.CJK_RUN.search(text) else "vi"
         checks.append(bool(rules(lang).FACT_PATTERNS[qtype].search(text)))
-    if wants_number:
+    if wants.number:
         checks.append(_has_figure(text))
+    if wants.list:
+        checks.append(listed or bool(rules(lang).LIST_ANSWER.search(text)))
+    if wants.reference:
+        checks.append(_has_reference(text, wants.exclude))
     return sum(checks) / len(checks) if checks else 0.0
 
 
-def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weights, wants_number: bool) -> None:
+def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weights, wants: _Wants) -> None:
     """Coverage of the question first; the kind of fact and the passage's rank break near-ties."""
     top = hits[0].score if hits else 1.0
     for c in cands:
-        c.coverage = weights.coverage(c.text, f"{c.heading}\n{c.section}", c.document)
+        body = "\n".join((c.text, *c.items))
+        c.coverage = weights.coverage(body, f"{c.heading}\n{c.section}", c.document)
         prior = hits[c.hit_index].score / top
-        c.score = c.coverage * (1 + 0.3 * _fact_score(c.text, qtype, wants_number)) + 0.1 * prior
+        c.score = c.coverage * (1 + 0.3 * _fact_score(body, qtype, wants, bool(c.items))) + 0.1 * prior
 
 
-def _trim(c: _Candidate, weights: _Weights, qtype: str, wants_number: bool) -> str:
-    """The quote: the sentence, or its best window of clauses when it is too long."""
+def _trim(c: _Candidate, weights: _Weights, qtype: str, wants: _Wants) -> str:
+    """The quote: the sentence, or its best window of clauses when it is too long; a list whole."""
+    if c.items:
+        return _list_text(c)
     text = c.text
     if c.heading and not text.startswith(c.heading) and len(c.heading) < 80 and len(text) + len(c.heading) < MAX_ANSWER_CHARS:
         text = f"{c.heading}: {text}"
     if len(text) <= MAX_ANSWER_CHARS:
         return text
     clauses = split_clauses(c.text)
-    scores = [weights.coverage(cl) + 0.3 * _fact_score(cl, qtype, wants_number) for cl in clauses]
+    scores = [weights.coverage(cl) + 0.3 * _fact_score(cl, qtype, wants) for cl in clauses]
     best = max(range(len(clauses)), key=lambda i: scores[i])
     lo = hi = best
     joiner = "" if zh.CJK_RUN.search(c.text) else " "
@@ -246,7 +316,7 @@ def citation(hit: Hit, meta: DocMeta, quote: str, year: int) -> Citation:
     )
 
 
-def confidence(weights: _Weights, best: _Candidate, qtype: str, wants_number: bool) -> float:
+def confidence(weights: _Weights, best: _Candidate, qtype: str, wants: _Wants) -> float:
     """How sure we are that the best sentence answers the question at all (0..1).
 
     The share of the question's weight that the sentence (with its heading, section and document
@@ -255,8 +325,9 @@ def confidence(weights: _Weights, best: _Candidate, qtype: str, wants_number: bo
     set this separates the questions the documents answer from those they cannot far better than
     the embedding cosine does.
     """
-    key = weights.key_coverage(best.text, f"{best.heading}\n{best.section}\n{best.document}")
-    fact = _fact_score(best.text, qtype, wants_number) if (qtype != "other" or wants_number) else 1.0
+    body = "\n".join((best.text, *best.items))
+    key = weights.key_coverage(body, f"{best.heading}\n{best.section}\n{best.document}")
+    fact = _fact_score(body, qtype, wants, bool(best.items)) if (qtype != "other" or wants.any) else 1.0
     return best.coverage * (0.6 + 0.4 * key) * (0.7 + 0.3 * fact)
 
 
@@ -273,13 +344,71 @@ def answer(
     qtype = classify_question(query.text)
     lang_rules = rules(query.lang)
     weights = _Weights(query, lexical)
-    wants_number = _wants_number(query.text)
-    cands = _candidates(hits, documents)
-    _score(cands, hits, qtype, weights, wants_number)
+    wants = _wants(query.text)
+    if hits and (about := doc_question(query.text)):
+        if found := _from_header(about, weights, hits, documents, year):
+            quote, hit = found
+            cite = citation(hit, documents[hit.chunk.doc_id].meta, quote, year)
+            return Answer(query.text, query.lang, qtype, True, quote, [cite], hits)
+    cands = _candidates(hits, documents, lists=wants.list)
+    _score(cands, hits, qtype, weights, wants)
     best = max(cands, key=lambda c: c.score, default=None)
-    if best is None or confidence(weights, best, qtype, wants_number) < min_confidence:
+    if best is None or confidence(weights, best, qtype, wants) < min_confidence:
         return Answer(query.text, query.lang, qtype, False, lang_rules.NOT_FOUND, [], hits)
-    quote = _trim(best, weights, qtype, wants_number)
+    quote = _trim(best, weights, qtype, wants)
     best_hit = hits[best.hit_index]
     citations = [citation(best_hit, documents[best_hit.chunk.doc_id].meta, quote, year)]
     return Answer(query.text, query.lang, qtype, True, quote, citations, hits)
+
+
+# --- questions about the document itself -------------------------------------------------------
+HEADER_LINES = 30  # a document's number, date and issuer are stated in its first lines
+MIN_HEADER_COVERAGE = 0.5  # the document's title must cover this much of such a question
+
+
+def doc_question(question: str) -> str | None:
+    """"date", "number" or "issuer" when the question asks when / under which number / by whom
+    the document was issued; None otherwise."""
+    is_zh = bool(zh.CJK_RUN.search(question))
+    text = question if is_zh else f" {' '.join(vi.syllables(question))} "
+    for kind, pattern in (zh if is_zh else vi).DOC_QUESTIONS.items():
+        if pattern.search(text):
+            return kind
+    return None
+
+
+def _from_header(about: str, weights: _Weights, hits: list[Hit], documents: dict[str, Document], year: int):
+    """(the header line stating the document's date, number or issuer, the hit to cite) for the
+    document among the top passages whose title best matches the question; None when none does."""
+    best = None
+    for rank, hit in enumerate(hits[:PASSAGES_READ]):
+        doc = documents[hit.chunk.doc_id]
+        lines = [s for line in doc.text.splitlines()[:HEADER_LINES] if (s := line.strip())]
+        cover = weights.coverage(f"{document_head(doc.meta)}\n{doc.meta.number or ''}\n{doc.meta.place or ''}")
+        if best is None or cover > best[0] + 1e-9:
+            best = (cover, hit, doc, lines)
+    if best is None or best[0] < MIN_HEADER_COVERAGE:
+        return None
+    _cover, hit, doc, lines = best
+    meta = doc.meta
+    wanted = {"date": meta.date, "number": meta.number, "issuer": meta.issuer}[about]
+    if not wanted:
+        return None
+    for line in lines:
+        if _states(line, about, wanted, meta):
+            return line[:MAX_ANSWER_CHARS], hit
+    return None
+
+
+def _states(line: str, about: str, value: str, meta: DocMeta) -> bool:
+    if about == "date":
+        y, m, d = (int(x) for x in value.split("-"))
+        return any(int(g[0]) == y and int(g[1]) == m and int(g[2]) == d
+                   for g in re.findall(r"(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})", line)) or any(
+            int(g[2]) == y and int(g[1]) == m and int(g[0]) == d
+            for g in re.findall(r"(\d{1,2})\D{1,8}?(\d{1,2})\D{1,8}?(\d{4})", line))
+    if about == "number":
+        return re.sub(r"\s+", "", value) in re.sub(r"\s+", "", line)
+    # the issuer: its header line ("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", "郴州市人民政府办公室")
+    return normalize(value) in normalize(line) or bool(meta.place and normalize(meta.place) in normalize(line)
+                                                       and len(line) < 80 and not re.search(r"\d", line))

@@ -177,6 +177,11 @@ HEADING_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("paren-num", re.compile(r"^\(\d{1,2}\)\s*")),
 ]
 
+# How answer selection tells a heading or list item inside a passage: the marker that opens a
+# numbered heading line ("I.", "1.1.", "a)", "(1)") and the one that opens a list item ("-", "+").
+ANSWER_HEADING_MARKER = r"[IVXL]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|\(\d+\)"
+LIST_ITEM_MARKER = r"[-+*•–]"
+
 # --- question types ------------------------------------------------------------------------------
 # Cue phrases (folded, so bare queries match) for the kind of fact a question wants.
 
@@ -203,6 +208,26 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
         "muc tieu", "chi tieu", "phan dau", "ty le", "dat bao nhieu", "den nam", "ty so", "phan tram",
     ),
 }
+
+# Questions that want a list ("gồm những gì", "bao gồm", "những nội dung nào"), on folded text
+# padded with spaces (search): the reply is the list's lead-in with its items, not one item.
+LIST_QUESTION = re.compile(
+    r" (?:bao gom|gom|gom co) (?:nhung|cac)? ?\w*|(?: nhung| cac)(?: \w+){1,4} (?:nao|gi) |nhung gi "
+    r"| gom (?:\w+ ){0,4}(?:nao|gi) "
+)
+# A sentence that enumerates: "… gồm: A; B; C", "… bao gồm A, B, C" (search)
+LIST_ANSWER = re.compile(r"\b(?:gồm|bao gồm|gồm có|như sau)\b|:\s*[^;]+;[^;]+", re.I)
+# Questions about the document itself, answered from its header (folded, space-padded; search):
+# when it was issued, its number, who issued it
+DOC_QUESTIONS: dict[str, re.Pattern[str]] = {
+    "date": re.compile(r" ban hanh (?:vao )?(?:ngay|thang|nam|khi) (?:nao|bao gio|may) | ngay ban hanh | ky ban hanh (?:ngay|khi) nao | ban hanh bao gio "),
+    "number": re.compile(r" so hieu | so ky hieu | (?:co )?so (?:van ban )?(?:la )?bao nhieu (?:va )?(?:ky hieu)? "),
+    "issuer": re.compile(r" (?:co quan|don vi|ai|cap nao) (?:nao )?(?:da )?ban hanh | do (?:ai|co quan nao) ban hanh "),
+}
+# Questions that ask which document ("quyết định nào", "nghị quyết nào", "văn bản nào"): the
+# answer holds a document number the question does not (folded, space-padded; search)
+REFERENCE_QUESTION = re.compile(r" (?:quyet dinh|nghi quyet|nghi dinh|thong tu|van ban|chi thi|ke hoach|de an|luat) (?:\w+ ){0,2}(?:nao|gi|so may) ")
+DOC_REFERENCE = re.compile(r"\d{1,5}(?:/\d{4})?/[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)+")
 
 # A question with one of these wants a figure in its answer.
 NUMBER_CUES = ("bao nhieu", "may", "bao lau", "ty le", "so luong", "muc", "phan tram", "bao nhieu phan tram")

@@ -76,6 +76,10 @@ HEADING_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("zh-circled", re.compile("^[\u2460-\u2473]\\s*")),
 ]
 
+# How answer selection tells a heading or list item inside a passage: "一、", "（一）", "（1）", "①".
+ANSWER_HEADING_MARKER = "[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\\d]+[）)]"
+LIST_ITEM_MARKER = "[\u2460-\u2473]"
+
 # --- question types ------------------------------------------------------------------------------
 
 QUESTION_CUES: dict[str, tuple[str, ...]] = {
@@ -85,6 +89,20 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
     "amount": ("多少钱", "金额", "资金", "经费", "预算", "补贴标准", "补助标准", "万元", "元", "支出", "收入", "多少"),
     "target": ("目标", "达到", "比例", "覆盖率", "指标", "到2020年", "不低于", "以上", "率"),
 }
+
+# Questions that want a list: the reply is the lead-in with its items, not one item (search)
+LIST_QUESTION = re.compile("包括哪些|包括什么|包含哪些|有哪些|有什么|哪些(?:内容|方面|措施|任务|项目|服务|材料|工作|形式|渠道|领域|政策)|哪几")
+# A sentence that enumerates: "包括A、B、C", "A、B、C等", "：A；B" (search)
+LIST_ANSWER = re.compile("包括|包含|主要有|如下|[^。；]+、[^。；]+、|：[^。]*；")
+# Questions about the document itself, answered from its header (search)
+DOC_QUESTIONS: dict[str, re.Pattern[str]] = {
+    "date": re.compile("(?:印发|发布|发文|成文|出台|签发)(?:的)?(?:日期|时间)|(?:什么时候|何时|哪天|哪一天|几月几日)(?:印发|发布|出台|发文|签发)"),
+    "number": re.compile("文号|发文字号|文件编号"),
+    "issuer": re.compile("(?:哪个|什么|哪一)(?:部门|单位|机关|机构)(?:印发|发布|制定|出台|发文)|发文(?:机关|单位)|由(?:谁|哪个部门)(?:印发|发布|制定)"),
+}
+# Questions that ask which document: the answer holds a document number (search)
+REFERENCE_QUESTION = re.compile("(?:哪(?:个|项|份|一)?|什么)(?:文件|决议|决定|通知|意见|办法|规定|条例|计划|方案)")
+DOC_REFERENCE = re.compile(f"[{CJK}]{{1,12}}\\s*[〔\\[［(（]\\s*\\d{{4}}\\s*[〕\\]］)）]\\s*\\d{{1,5}}\\s*号|《[^》]{{2,60}}》")
 
 NUMBER_CUES = ("多少", "几", "多大", "多久", "比例", "数量", "多高", "标准是")
 

@@ -41,12 +41,25 @@ PASSAGES = [
     ),
     ("5. Kinh phí", "5. Kinh phí thực hiện:\nDự kiến tổng kinh phí đầu tư giai đoạn 2016-2020: 5.444 triệu đồng."),
     ("（三）发展目标", "（三）发展目标。到2020年，全市养老床位总数达到2.9万张；护理型床位占比不低于30%。"),
+    (
+        "2.1. Hồ sơ",
+        "2.1. Hồ sơ\n- Hồ sơ được lưu tại Ủy ban nhân dân xã trong thời hạn 5 năm.\n"
+        "Hồ sơ đề nghị công nhận xã phù hợp với trẻ em bao gồm:\n- Tờ trình của Ủy ban nhân dân xã;\n"
+        "- Biên bản họp Hội đồng đánh giá;\n- Bảng điểm tự đánh giá các tiêu chí.",
+    ),
+    (
+        "",
+        "ỦY BAN NHÂN DÂN TỈNH KON TUM\nSố: 2516/KH-UBND\nKon Tum, ngày 03 tháng 10 năm 2014\n"
+        "KẾ HOẠCH\nTriển khai thực hiện tiêu chuẩn xã phù hợp với trẻ em",
+    ),
 ]
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    doc = Document("plan.txt", "", DocMeta(title="Kế hoạch 2516/KH-UBND", lang="vi", number="2516/KH-UBND"), "0")
+    meta = DocMeta(title="Kế hoạch 2516/KH-UBND triển khai tiêu chuẩn xã phù hợp với trẻ em", lang="vi",
+                   number="2516/KH-UBND", issuer="UBND tỉnh Kon Tum", place="Kon Tum", date="2014-10-03")
+    doc = Document("plan.txt", PASSAGES[-1][1] + "\n" + "\n".join(t for _, t in PASSAGES[:-1]), meta, "0")
     chunks = [Chunk(f"plan.txt#{i}", "plan.txt", i, text, (section,)) for i, (section, text) in enumerate(PASSAGES)]
     lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
     return {"plan.txt": doc}, chunks, lexical
@@ -90,3 +103,37 @@ def test_weak_evidence_means_nothing_found(corpus):
 def test_not_found_is_said_in_the_questions_language(corpus):
     a = _ask("上海市出租车驾驶员资格证怎么办理？", corpus, [3, 0], dense=0.78)
     assert not a.found and "没有找到" in a.text
+
+
+def test_a_list_question_gets_the_lead_in_with_its_items(corpus):
+    a = _ask("Hồ sơ đề nghị công nhận xã phù hợp với trẻ em gồm những gì?", corpus, [4, 0, 1])
+    assert a.found
+    assert a.text.startswith("Hồ sơ đề nghị công nhận")
+    assert "Tờ trình" in a.text and "Biên bản họp" in a.text and "Bảng điểm" in a.text
+    assert len(a.text) <= 400
+
+
+def test_a_single_fact_question_still_gets_one_item(corpus):
+    a = _ask("Hồ sơ được lưu tại xã trong thời hạn mấy năm?", corpus, [4, 0, 1])
+    assert a.found and "5 năm" in a.text
+    assert "Tờ trình" not in a.text
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("Kế hoạch 2516 về xã phù hợp với trẻ em của Kon Tum ban hành ngày nào?", "ngày 03 tháng 10 năm 2014"),
+        ("ke hoach xa phu hop voi tre em kon tum ban hanh ngay nao", "ngày 03 tháng 10 năm 2014"),
+        ("Kế hoạch xã phù hợp với trẻ em của Kon Tum có số hiệu là gì?", "2516/KH-UBND"),
+        ("Cơ quan nào ban hành kế hoạch xã phù hợp với trẻ em ở Kon Tum?", "ỦY BAN NHÂN DÂN TỈNH KON TUM"),
+    ],
+)
+def test_questions_about_the_document_are_answered_from_its_header(question, expected, corpus):
+    a = _ask(question, corpus, [0, 5, 1])
+    assert a.found and expected in a.text
+    assert a.citations[0].date == "2014-10-03"
+
+
+def test_a_document_question_about_another_plan_is_not_answered_from_this_header(corpus):
+    a = _ask("Kế hoạch phòng chống dịch bệnh gia cầm của Đắk Lắk ban hành ngày nào?", corpus, [0, 5, 1], dense=0.78)
+    assert "2014" not in a.text
