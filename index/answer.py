@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import abstain
 from .chunking import document_head
 from .lang import rules, vi, zh
 from .lexical import LexicalIndex
@@ -120,12 +121,14 @@ class _Weights:
         if query.glossary_terms:
             # glossary terms count as whole phrases ("Thượng Hải", not "thượng" + "hai"), and speak
             # only for the part of the question the glossary knew
-            translated = sum(w for t, w in own[0].items() if t in set(query.translated_from))
+            # figures and years ("2020", "65") are written alike in both languages: they count too
+            figures = {t: w for t, w in own[0].items() if t[:1].isdigit()}
+            translated = sum(w for t, w in own[0].items() if t in set(query.translated_from) or t in figures)
             share = translated / (sum(own[0].values()) or 1.0)
             phrases = {
                 _phrase_key(term): max((lexical.idf(t) for t in tokenize(term) if "_" not in t), default=1.0)
                 for term in query.glossary_terms
-            }
+            } | figures
             self.groups.append((phrases, {}, 0.4 + 0.6 * share))
 
     @staticmethod
@@ -350,15 +353,51 @@ def answer(
             quote, hit = found
             cite = citation(hit, documents[hit.chunk.doc_id].meta, quote, year)
             return Answer(query.text, query.lang, qtype, True, quote, [cite], hits)
-    cands = _candidates(hits, documents, lists=wants.list)
-    _score(cands, hits, qtype, weights, wants)
-    best = max(cands, key=lambda c: c.score, default=None)
-    if best is None or confidence(weights, best, qtype, wants) < min_confidence:
+    best, features = select(query, hits, weights, qtype, wants, documents)
+    if best is None or abstain.evidence_score(features) < min_confidence:
         return Answer(query.text, query.lang, qtype, False, lang_rules.NOT_FOUND, [], hits)
     quote = _trim(best, weights, qtype, wants)
     best_hit = hits[best.hit_index]
     citations = [citation(best_hit, documents[best_hit.chunk.doc_id].meta, quote, year)]
     return Answer(query.text, query.lang, qtype, True, quote, citations, hits)
+
+
+def select(query: Query, hits: list[Hit], weights: _Weights, qtype: str, wants: _Wants, documents) -> tuple[_Candidate | None, dict]:
+    """The best sentence of the top passages, and the evidence features index/abstain.py weighs."""
+    cands = _candidates(hits, documents, lists=wants.list)
+    _score(cands, hits, qtype, weights, wants)
+    best = max(cands, key=lambda c: c.score, default=None)
+    if best is None:
+        return None, {}
+    return best, features(query, hits, weights, best, qtype, wants, documents)
+
+
+_FIGURE_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate, qtype: str, wants: _Wants, documents) -> dict:
+    body = "\n".join((best.text, *best.items))
+    around = f"{best.heading}\n{best.section}\n{best.document}"
+    meta = documents[hits[best.hit_index].chunk.doc_id].meta
+    # the question's figures and years ("2021", "65"), not the numbers of documents it names
+    question = query.text
+    for mod in (vi, zh):
+        question = mod.DOC_REFERENCE.sub(" ", question)
+    figures = set(_FIGURE_TOKEN.findall(question))
+    where = f"{body}\n{around}\n{meta.period or ''}\n{meta.date or ''}"
+    missing = [f for f in figures if not re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d]|[.,]\d)", where)]
+    hit = hits[best.hit_index]
+    text_is_zh = bool(zh.CJK_RUN.search(best.text))
+    return {
+        "coverage": best.coverage,
+        "key": weights.key_coverage(body, around),
+        "fact": _fact_score(body, qtype, wants, bool(best.items)) if (qtype != "other" or wants.any) else 1.0,
+        "missing_figures": len(missing) / len(figures) if figures else 0.0,
+        "other_script": float(text_is_zh != (query.lang == "zh")),
+        "dense_top": max((h.scores.get("dense", 0.0) for h in hits), default=0.0),
+        "agree": float(hit.ranks.get("bm25", 99) <= 10 and hit.ranks.get("dense", 99) <= 10),
+        "confidence": confidence(weights, best, qtype, wants),
+    }
 
 
 # --- questions about the document itself -------------------------------------------------------

@@ -137,3 +137,27 @@ def test_questions_about_the_document_are_answered_from_its_header(question, exp
 def test_a_document_question_about_another_plan_is_not_answered_from_this_header(corpus):
     a = _ask("Kế hoạch phòng chống dịch bệnh gia cầm của Đắk Lắk ban hành ngày nào?", corpus, [0, 5, 1], dense=0.78)
     assert "2014" not in a.text
+
+
+@pytest.mark.parametrize(
+    "question, order",
+    [
+        ("Tổng kinh phí giai đoạn 2021-2025 là bao nhiêu?", [2, 0, 1]),
+        ("到2025年全市养老床位总数达到多少？", [3, 0, 1]),
+    ],
+)
+def test_a_near_miss_asking_about_another_year_finds_nothing(question, order, corpus):
+    a = _ask(question, corpus, order)
+    assert not a.found and not a.citations
+
+
+@pytest.mark.parametrize(
+    "question, order, expected",
+    [
+        ("Tổng kinh phí giai đoạn 2016-2020 là bao nhiêu?", [2, 0, 1], "5.444 triệu đồng"),
+        ("到2020年全市养老床位总数达到多少？", [3, 0, 1], "2.9万张"),
+    ],
+)
+def test_the_same_question_about_the_plans_own_year_is_answered(question, order, expected, corpus):
+    a = _ask(question, corpus, order)
+    assert a.found and expected in a.text

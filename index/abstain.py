@@ -1,0 +1,33 @@
+"""Answer or say "nothing found": how strong the evidence for the best sentence is.
+
+A near-miss question (one the documents almost answer: another year, another province, a detail
+no plan states) usually shares most of its words with some passage, so word coverage alone does
+not separate it from a question the documents answer. The score starts from the answer
+selection's confidence (index/answer.py: coverage of the question's idf-weighted words, its
+rarest words, the kind of fact asked for) and adds two signals:
+
+- the question's own figures and years ("năm 2021", "2023年", "65 tuổi") missing from the chosen
+  sentence, its heading, section and document title and period: the plan speaks of another
+  year or figure, so it does not answer this question;
+- the sentence is in the other language than the question: the question's words reach it only
+  through the glossary, which covers part of them, so its coverage reads low for a right answer.
+
+The two constants were fitted offline by ``python -m eval.fit_abstain`` (grid search maximizing
+balanced accuracy — unanswerable questions declined plus answerable ones answered — at the
+configured threshold, on eval/sets/dev.jsonl, calibration.jsonl and three quarters of
+dev2.jsonl; every fourth dev2 question held out). On those sets a logistic regression over the
+same features (coverage, rarest words, fact kind, missing figures, other script, top dense
+cosine, BM25/dense agreement) did not beat this rule on the held-out part; the script prints both.
+"""
+
+from __future__ import annotations
+
+MISSING_FIGURE_PENALTY = 0.7  # share of the score lost when all the question's figures are missing
+OTHER_SCRIPT_BOOST = 1.6  # the score of a sentence in the other language is raised by this factor
+
+
+def evidence_score(features: dict[str, float], *, penalty: float = MISSING_FIGURE_PENALTY,
+                   boost: float = OTHER_SCRIPT_BOOST) -> float:
+    """0..~1: below Settings.min_confidence the reply is "nothing found"."""
+    score = features["confidence"] * (1.0 - penalty * features["missing_figures"])
+    return score * (boost if features["other_script"] else 1.0)

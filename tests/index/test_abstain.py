@@ -1,0 +1,14 @@
+from index.abstain import evidence_score
+
+
+def _features(**changes):
+    return {"confidence": 0.5, "missing_figures": 0.0, "other_script": 0.0} | changes
+
+
+def test_a_question_whose_year_the_sentence_lacks_scores_lower():
+    assert evidence_score(_features(missing_figures=1.0)) < 0.3 <= evidence_score(_features())
+
+
+def test_a_sentence_in_the_other_language_is_not_held_to_full_coverage():
+    # a Chinese question's words reach a Vietnamese sentence only through the glossary
+    assert evidence_score(_features(confidence=0.25, other_script=1.0)) >= 0.3 > evidence_score(_features(confidence=0.25))
