@@ -266,6 +266,47 @@ xuất khẩu | 出口
 đầu tư | 投资
 đất đai | 土地
 thuế | 税
+# money, counts and time in figures
+nhân dân tệ | 元/人民币
+mỗi người | 每人
+mỗi tháng | 每月
+mỗi năm | 每年
+mỗi xã | 每个乡/每乡
+tối đa/không quá | 不超过/最多
+tối thiểu/ít nhất/không dưới | 不低于/至少/不少于
+khoảng | 约/大约
+# people, services and facilities
+người già/người cao tuổi | 老年人/老人
+tại nhà/tại gia | 居家
+viện dưỡng lão/nhà dưỡng lão | 养老院/养老机构
+trung tâm | 中心
+nhà tang lễ | 殡仪馆
+hỏa táng | 火化
+cán bộ y tế/nhân viên y tế | 医务人员/医护人员
+bác sĩ | 医生
+trường học | 学校
+dự án | 项目
+công trình | 工程/项目
+xây dựng | 建设
+khởi công | 开工
+hoàn thành | 完成/建成
+vận hành | 运营/运行
+quản lý | 管理
+nhà nước | 政府/国家
+tư nhân | 民办/私人
+phòng cháy chữa cháy | 消防
+thẩm duyệt/thẩm định | 审核/审查
+nghiệm thu | 验收
+giấy phép | 许可/许可证
+thành lập | 设立/成立
+đăng ký kinh doanh/đăng ký | 登记/注册
+thủ tục | 手续
+nói chuyện chuyên đề/chuyên đề | 专题讲座/讲座/专题
+cổng thông tin | 门户网站/信息门户/门户
+cơ sở dữ liệu | 数据库
+phần mềm | 软件
+tổ chức, cá nhân | 组织和个人
+sản xuất, kinh doanh | 生产经营
 # communication
 tuyên truyền | 宣传
 tờ rơi | 宣传单/传单
