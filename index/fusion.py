@@ -37,3 +37,39 @@ def drop_near_duplicates(items: list, token_sets: list[set[str]], threshold: flo
         kept.append(item)
         kept_sets.append(tokens)
     return kept
+
+
+def add_group_ranking(
+    fused: list[tuple[int, float, dict[str, int]]],
+    name: str,
+    groups: list[int],
+    group_of,
+    representative,
+    *,
+    weight: float = 1.0,
+    k: int = 60,
+) -> list[tuple[int, float, dict[str, int]]]:
+    """Fold in a ranking of groups (documents ranked as a whole) as one more RRF list.
+
+    Every item gains ``weight / (k + rank of its group)``, so items of one group keep their order
+    among themselves; a ranked group with no item among ``fused`` enters with
+    ``representative(group)``. ``group_of`` maps an item to its group.
+    """
+    if not groups or weight == 0:
+        return fused
+    group_rank = {g: r for r, g in enumerate(groups, start=1)}
+    scores = {i: s for i, s, _ in fused}
+    ranks = {i: dict(r) for i, _, r in fused}
+    present = {group_of(i) for i in scores}
+    for g in groups:
+        if g not in present:
+            i = representative(g)
+            scores.setdefault(i, 0.0)
+            ranks.setdefault(i, {})
+    for i in scores:
+        r = group_rank.get(group_of(i))
+        if r is not None:
+            scores[i] += weight / (k + r)
+            ranks[i][name] = r
+    order = sorted(scores, key=lambda i: (-scores[i], min(ranks[i].values())))
+    return [(i, scores[i], ranks[i]) for i in order]

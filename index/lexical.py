@@ -37,16 +37,19 @@ class LexicalIndex:
     def load(cls, path: Path, *, mmap: bool = True) -> LexicalIndex:
         return cls(bm25s.BM25.load(str(path), mmap=mmap, show_progress=False))
 
-    def search(self, query_tokens: list[str], k: int) -> list[tuple[int, float]]:
-        """(passage index, BM25 score) best first; passages without a shared token are left out."""
+    def scores(self, query_tokens: list[str]) -> np.ndarray | None:
+        """BM25 score of every passage; None when no query token is in the vocabulary."""
         known = [t for t in query_tokens if t in self.vocab and t]
         if not known or self.n_docs == 0:
+            return None
+        return self.model.get_scores(known)
+
+    def search(self, query_tokens: list[str], k: int) -> list[tuple[int, float]]:
+        """(passage index, BM25 score) best first; passages without a shared token are left out."""
+        scores = self.scores(query_tokens)
+        if scores is None:
             return []
-        scores = self.model.get_scores(known)
-        k = min(k, self.n_docs)
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        return top_k(scores, k)
 
     def idf(self, token: str) -> float:
         """Lucene's BM25 idf; 0 for a token the corpus does not have."""
@@ -55,3 +58,14 @@ class LexicalIndex:
             return 0.0
         df = int(self._df[tid])
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+
+
+def top_k(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The ``k`` best (index, score) of ``scores``, best first, leaving out scores ≤ 0."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return []
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+

@@ -1,14 +1,28 @@
-"""Question → ranked passages: BM25 and dense search, fused, near-duplicates removed."""
+"""Question → ranked passages: BM25 and dense search, fused, near-duplicates removed.
+
+Hybrid retrieval fuses, by weighted reciprocal rank: BM25 over passages, BM25 over the question's
+glossary terms in the other language, dense search, and BM25 over whole documents (a passage of
+a long plan often lacks the words that its document as a whole holds; every passage of a document
+gains that document's rank). When no document of the index is in the question's language, the
+question's own words cannot match (other scripts), so its BM25 lists are noise: they get
+``foreign_lexical_weight`` and dense search decides.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
+from .chunking import document_head
 from .config import Settings
 from .embedding import Embedder
-from .fusion import drop_near_duplicates, reciprocal_rank_fusion
+from .fusion import add_group_ranking, drop_near_duplicates, reciprocal_rank_fusion
 from .lang import glossary, question_lang, vi
+from .lexical import LexicalIndex, top_k
 from .store import StoredIndex
 from .tokenize import tokenize, tokenize_question
 from .types import Hit
@@ -46,37 +60,111 @@ def prepare_query(text: str, restorer: vi.DiacriticRestorer | None) -> Query:
     )
 
 
+@dataclass(frozen=True)
+class DocumentView:
+    """Whole-document views of a stored index, computed when it is first searched (not stored)."""
+
+    ids: list[str]  # document number → doc_id
+    of_passage: np.ndarray  # passage index → document number
+    passages: list[np.ndarray]  # document number → its passage indices
+    lexical: LexicalIndex  # BM25 over each document's head and whole text
+    lang_share: dict[str, float]  # share of documents per language
+    split_share: float  # share of documents cut into several passages
+
+    @property
+    def document_evidence(self) -> float:
+        """How much a whole-document ranking adds to passage rankings, 0..1: nothing over a handful
+        of documents (every passage of the top one would outrank better passages of the others),
+        and for a one-passage document it repeats that passage's BM25."""
+        return self.split_share if len(self.ids) >= MIN_DOCUMENTS else 0.0
+
+    @classmethod
+    def of(cls, stored: StoredIndex) -> DocumentView:
+        number: dict[str, int] = {}
+        of_passage = np.array([number.setdefault(c.doc_id, len(number)) for c in stored.chunks], dtype=np.int64)
+        ids = list(number)
+        order = np.argsort(of_passage, kind="stable")
+        bounds = np.searchsorted(of_passage[order], np.arange(len(ids) + 1))
+        passages = [order[bounds[d] : bounds[d + 1]] for d in range(len(ids))]
+        docs = [stored.documents.get(d) for d in ids]
+        lexical = LexicalIndex.build(
+            [tokenize(f"{document_head(doc.meta)}\n{doc.text}") if doc else [] for doc in docs]
+        )
+        langs = Counter(doc.meta.lang for doc in docs if doc)
+        total = max(1, sum(langs.values()))
+        split = sum(len(p) > 1 for p in passages) / max(1, len(passages))
+        return cls(ids, of_passage, passages, lexical, {lang: n / total for lang, n in langs.items()}, split)
+
+
+MIN_DOCUMENTS = 50  # below this, documents are not ranked as a whole (see document_evidence)
+_VIEWS: dict[str, DocumentView] = {}  # by build folder: one per build, shared by its retrievers
+_VIEWS_LOCK = threading.Lock()
+_VIEWS_KEPT = 8
+
+
+def document_view(stored: StoredIndex) -> DocumentView:
+    key = str(stored.path)
+    with _VIEWS_LOCK:
+        view = _VIEWS.get(key)
+        if view is None:
+            view = DocumentView.of(stored)
+            if len(_VIEWS) >= _VIEWS_KEPT:
+                _VIEWS.pop(next(iter(_VIEWS)))
+            _VIEWS[key] = view
+        return view
+
+
 class Retriever:
     """Searches one stored index; the embedding model is loaded on the first dense query."""
 
     def __init__(self, stored: StoredIndex, embedder: Embedder, settings: Settings):
         self.stored, self.embedder, self.settings = stored, embedder, settings
 
+    @property
+    def documents(self) -> DocumentView:
+        return document_view(self.stored)
+
+    def lexical_weight(self, query: Query) -> float:
+        """How much the question's own BM25 lists count: fully, unless no document of the index is
+        in the question's language (its words are in another script and match only stray numbers)."""
+        if self.documents.lang_share.get(query.lang, 0.0) < self.settings.min_lang_share:
+            return self.settings.foreign_lexical_weight
+        return 1.0
+
     def query(self, text: str) -> Query:
         return prepare_query(text, self.stored.restorer)
+
+    @staticmethod
+    def glossary_share(query: Query) -> float:
+        """The share of the question's words the glossary translated: a list matching one place
+        name of a long question is weaker evidence than one matching most of it."""
+        return min(1.0, len(query.translated_from) / len(query.tokens)) if query.tokens else 0.0
 
     def search(self, query: Query, k: int = 10, mode: str = "hybrid") -> list[Hit]:
         if mode not in MODES:
             raise ValueError(f"unknown retriever {mode!r}; choose one of {', '.join(MODES)}")
-        n = self.settings.candidates
+        s = self.settings
+        n = s.candidates
+        own = self.lexical_weight(query) if mode == "hybrid" else 1.0
         rankings: dict[str, list[tuple[int, float]]] = {}
-        if mode in ("bm25", "hybrid"):
-            rankings["bm25"] = self.stored.lexical.search(list(query.tokens), n)
-            if query.translated:
-                # the question's terms in the other language reach passages it cannot match itself
-                rankings["glossary"] = self.stored.lexical.search(list(query.translated), n)
+        bm25_scores = None
+        if mode in ("bm25", "hybrid") and own > 0:
+            bm25_scores = self.stored.lexical.scores(list(query.tokens))
+            rankings["bm25"] = top_k(bm25_scores, n) if bm25_scores is not None else []
+        if mode in ("bm25", "hybrid") and query.translated:
+            # the question's terms in the other language reach passages it cannot match itself
+            rankings["glossary"] = self.stored.lexical.search(list(query.translated), n)
         if mode in ("dense", "hybrid"):
             vector = self.embedder.embed_queries([query.dense_text])[0]
             rankings["dense"] = self.stored.dense.search(vector, n, query.lang)
-        fused = reciprocal_rank_fusion(
-            rankings,
-            weights={
-                "bm25": self.settings.bm25_weight,
-                "glossary": self.settings.glossary_weight,
-                "dense": self.settings.dense_weight,
-            },
-            k=self.settings.rrf_k,
-        )
+        # where the question's own words cannot match, the glossary list is the only lexical one and
+        # speaks for the translated part only (measured on XQuAD: full weight outvotes dense)
+        glossary = s.glossary_weight * (self.glossary_share(query) if own < 1 else 1.0)
+        weights = {"bm25": s.bm25_weight * own, "glossary": glossary, "dense": s.dense_weight}
+        fused = reciprocal_rank_fusion(rankings, weights=weights, k=s.rrf_k)
+        doc_weight = s.document_weight * own * self.documents.document_evidence if mode == "hybrid" else 0.0
+        if doc_weight > 0:
+            fused = self._add_documents(fused, query, bm25_scores, doc_weight)
         raw = {name: dict(ranked) for name, ranked in rankings.items()}
         hits = [
             Hit(
@@ -91,6 +179,23 @@ class Retriever:
             hits, [_token_set(h.chunk.text) for h in hits], self.settings.near_duplicate_jaccard
         )
         return hits[:k]
+
+    def _add_documents(self, fused, query: Query, bm25_scores: np.ndarray | None, weight: float):
+        """Fold in BM25 over whole documents; a ranked document none of whose passages is a
+        candidate enters with its passage of best BM25 score."""
+        view = self.documents
+        ranked = view.lexical.search(list(query.tokens), self.settings.candidates)
+
+        def representative(d: int) -> int:
+            members = view.passages[d]
+            if bm25_scores is None:
+                return int(members[0])
+            return int(members[np.argmax(bm25_scores[members])])
+
+        return add_group_ranking(
+            fused, "document", [d for d, _ in ranked], lambda i: int(view.of_passage[i]), representative,
+            weight=weight, k=self.settings.rrf_k,
+        )
 
 
 @lru_cache(maxsize=50_000)

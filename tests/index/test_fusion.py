@@ -1,4 +1,4 @@
-from index.fusion import drop_near_duplicates, jaccard, reciprocal_rank_fusion
+from index.fusion import add_group_ranking, drop_near_duplicates, jaccard, reciprocal_rank_fusion
 
 
 def test_rrf_rewards_agreement_between_retrievers():
@@ -20,3 +20,13 @@ def test_near_duplicates_are_shown_once_and_distinct_passages_kept():
     kept = drop_near_duplicates(items, [a, set(a) | {"x"}, {"so", "y", "te"}], threshold=0.8)
     assert kept == ["a", "b"]
     assert jaccard(set(), a) == 0.0
+
+
+def test_group_ranking_lifts_every_item_of_a_ranked_group_and_adds_missing_groups():
+    fused = reciprocal_rank_fusion({"bm25": [(1, 3.0), (2, 2.0), (3, 1.0)]})
+    group_of = {1: "x", 2: "y", 3: "y", 9: "z"}.__getitem__
+    out = add_group_ranking(fused, "document", ["y", "z"], group_of, lambda g: 9)
+    order = [i for i, _, _ in out]
+    assert order[:2] == [2, 3]  # both items of the top group, in their own order
+    assert 9 in order and dict((i, r) for i, _, r in out)[9] == {"document": 2}  # group z via its representative
+    assert add_group_ranking(fused, "document", ["y"], group_of, lambda g: 9, weight=0) == fused
