@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,8 @@ class DocMeta:
     period_end: int | None = None  # last year of the period, for "this plan has ended" notes
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # shallow: dataclasses.asdict deep-copies, measured at a fifth of adding one document
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_dict(cls, d: dict) -> DocMeta:
@@ -51,9 +52,8 @@ class Chunk:
         return " › ".join(self.section)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["section"] = list(self.section)
-        return d
+        return {"chunk_id": self.chunk_id, "doc_id": self.doc_id, "ordinal": self.ordinal, "text": self.text,
+                "section": list(self.section)}
 
     @classmethod
     def from_dict(cls, d: dict) -> Chunk:

@@ -69,6 +69,14 @@ class FactsReport:
     failed: list[tuple[str, str]]
 
 
+# a fact as stored: its row without the id, and its agency rows without the fact id. Facts of an
+# unchanged document are copied as these rows (measured: parsing and re-serialising them was a
+# third of adding one document to 8,000; bench/RESULTS.md)
+_FACT_COLUMNS = 'type, doc_id, lang, section, quote, line, start, "end", key, due, rrule, json'
+_AGENCY_COLUMNS = "agency_id, relation, name, level, mention"
+StoredFact = tuple[tuple, list[tuple]]
+
+
 def write_facts(path: Path, documents: list[Document], *, previous: Path | None = None) -> FactsReport:
     """Extract (or reuse) the facts of ``documents`` and write them to a new SQLite file at ``path``.
 
@@ -79,7 +87,7 @@ def write_facts(path: Path, documents: list[Document], *, previous: Path | None 
 
     path = Path(path)
     reusable = _previous_facts(previous) if previous else {}
-    all_facts: list[Fact] = []
+    stored: list[StoredFact] = []
     rows = []
     reused = extracted = 0
     failed: list[tuple[str, str]] = []
@@ -90,13 +98,13 @@ def write_facts(path: Path, documents: list[Document], *, previous: Path | None 
             reused += 1
         else:
             try:
-                facts = extract_document(doc)
+                facts = [_stored(f) for f in extract_document(doc)]
                 extracted += 1
             except Exception as exc:  # noqa: BLE001 - one document must not fail the build
                 log.exception("fact extraction failed for %s", doc.doc_id)
                 facts, error = [], f"{type(exc).__name__}: {exc}"
                 failed.append((doc.doc_id, error))
-        all_facts.extend(facts)
+        stored.extend(facts)
         m = doc.meta
         rows.append((doc.doc_id, doc.sha256, m.lang, m.title, m.number, m.date, m.place, m.period, m.period_end, len(facts), error))
 
@@ -106,24 +114,25 @@ def write_facts(path: Path, documents: list[Document], *, previous: Path | None 
     try:
         con.executescript(_SCHEMA)
         con.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
-        for i, f in enumerate(all_facts, start=1):
-            due, rrule = _due(f)
-            con.execute(
-                'INSERT INTO facts (id, type, doc_id, lang, section, quote, line, start, "end", key, due, rrule, json) '
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (i, f.type, f.doc_id, f.lang, f.section, f.quote, f.line, f.start, f.end, f.key, due, rrule,
-                 json.dumps(f.to_dict(), ensure_ascii=False)),
-            )
-            con.executemany("INSERT INTO fact_agencies VALUES (?,?,?,?,?,?)",
-                            [(i, a.id, rel, a.name, a.level, a.mention) for rel, a in _agencies(f)])
+        con.executemany(f"INSERT INTO facts (id, {_FACT_COLUMNS}) VALUES ({', '.join('?' * 13)})",
+                        ((i, *fact) for i, (fact, _) in enumerate(stored, start=1)))
+        con.executemany(f"INSERT INTO fact_agencies (fact_id, {_AGENCY_COLUMNS}) VALUES (?,?,?,?,?,?)",
+                        ((i, *a) for i, (_, agencies) in enumerate(stored, start=1) for a in agencies))
         meta = {"format": str(FORMAT), "extractor": EXTRACTOR_SIGNATURE, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                "facts": str(len(all_facts)), "reused_documents": str(reused), "extracted_documents": str(extracted)}
+                "facts": str(len(stored)), "reused_documents": str(reused), "extracted_documents": str(extracted)}
         con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
         con.commit()
     finally:
         con.close()
     tmp.replace(path)
-    return FactsReport(path, len(all_facts), extracted, reused, failed)
+    return FactsReport(path, len(stored), extracted, reused, failed)
+
+
+def _stored(f: Fact) -> StoredFact:
+    due, rrule = _due(f)
+    row = (f.type, f.doc_id, f.lang, f.section, f.quote, f.line, f.start, f.end, f.key, due, rrule,
+           json.dumps(f.to_dict(), ensure_ascii=False))
+    return row, [(a.id, rel, a.name, a.level, a.mention) for rel, a in _agencies(f)]
 
 
 def _due(f: Fact) -> tuple[str | None, str | None]:
@@ -141,18 +150,28 @@ def _agencies(f: Fact) -> list[tuple[str, Agency]]:
     return []
 
 
-def _previous_facts(path: Path) -> dict[str, tuple[str, list[Fact]]]:
-    """doc_id → (sha256, facts) from a previous facts.sqlite written by this same extractor."""
+def _previous_facts(path: Path) -> dict[str, tuple[str, list[StoredFact]]]:
+    """doc_id → (sha256, stored facts) from a previous facts.sqlite written by this same extractor."""
+    if not Path(path).is_file():
+        return {}
     try:
-        store = FactStore(path)
-    except (OSError, sqlite3.Error, ValueError):
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("format") != str(FORMAT) or meta.get("extractor") != EXTRACTOR_SIGNATURE:
+                return {}
+            agencies: dict[int, list[tuple]] = {}
+            for fact_id, *agency in con.execute(f"SELECT fact_id, {_AGENCY_COLUMNS} FROM fact_agencies ORDER BY rowid"):
+                agencies.setdefault(fact_id, []).append(tuple(agency))
+            by_doc: dict[str, list[StoredFact]] = {}
+            for fact_id, *fact in con.execute(f"SELECT id, {_FACT_COLUMNS} FROM facts ORDER BY id"):
+                by_doc.setdefault(fact[1], []).append((tuple(fact), agencies.get(fact_id, [])))
+            docs = con.execute("SELECT doc_id, sha256 FROM documents WHERE error IS NULL").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
         return {}
-    if store.meta.get("extractor") != EXTRACTOR_SIGNATURE:
-        return {}
-    by_doc: dict[str, list[Fact]] = {}
-    for f in store.facts():
-        by_doc.setdefault(f.doc_id, []).append(f)
-    return {d: (info["sha256"], by_doc.get(d, [])) for d, info in store.documents.items() if not info.get("error")}
+    return {doc_id: (sha, by_doc.get(doc_id, [])) for doc_id, sha in docs}
 
 
 class FactStore:
