@@ -48,22 +48,22 @@ def _previous(settings: Settings) -> tuple[dict[str, tuple[Document, list[Chunk]
     """Documents and chunks of the current build, when it was built with the same settings, and
     the BM25 tokens of each document's chunks when the build kept them."""
     try:
-        old = store.load(settings.index_dir, settings.index_signature())
+        path, old_documents, old_chunks = store.load_texts(settings.index_dir, settings.index_signature())
     except (store.IndexMissingError, store.IndexMismatchError, OSError, ValueError, KeyError):
         return {}, {}
     by_doc: dict[str, list[Chunk]] = {}
-    for chunk in old.chunks:
+    for chunk in old_chunks:
         by_doc.setdefault(chunk.doc_id, []).append(chunk)
     tokens: dict[str, list[list[str]]] = {}
     try:
-        with open(old.path / TOKENS_FILE, encoding="utf-8") as f:
+        with open(path / TOKENS_FILE, encoding="utf-8") as f:
             rows = [json.loads(line) for line in f]
-        if len(rows) == len(old.chunks):
-            for chunk, row in zip(old.chunks, rows):
+        if len(rows) == len(old_chunks):
+            for chunk, row in zip(old_chunks, rows):
                 tokens.setdefault(chunk.doc_id, []).append(row)
     except (OSError, ValueError):
         tokens = {}
-    return {doc_id: (doc, by_doc.get(doc_id, [])) for doc_id, doc in old.documents.items()}, tokens
+    return {doc_id: (doc, by_doc.get(doc_id, [])) for doc_id, doc in old_documents.items()}, tokens
 
 
 def _write_tokens(folder: Path, token_lists: list[list[str]]) -> None:

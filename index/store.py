@@ -201,14 +201,7 @@ def load(index_dir: Path, signature: dict | None = None) -> StoredIndex:
 
 
 def _load_build(build: Path, signature: dict | None) -> StoredIndex:
-    manifest = json.loads((build / "manifest.json").read_text("utf-8"))
-    if signature is not None:
-        check_compatible(manifest, signature)
-    documents = {
-        row["doc_id"]: Document(row["doc_id"], row["text"], DocMeta.from_dict(row["meta"]), row["sha256"])
-        for row in _read_jsonl(build / "documents.jsonl")
-    }
-    chunks = [Chunk.from_dict(row) for row in _read_jsonl(build / "chunks.jsonl")]
+    manifest, documents, chunks = _load_texts(build, signature)
     counts = json.loads((build / "restorer.json").read_text("utf-8"))
     return StoredIndex(
         path=build,
@@ -221,3 +214,24 @@ def _load_build(build: Path, signature: dict | None) -> StoredIndex:
         restorer=DiacriticRestorer(counts["unigrams"], counts["bigrams"]),
         skipped=manifest.get("skipped", []),
     )
+
+
+def load_texts(index_dir: Path, signature: dict | None = None) -> tuple[Path, dict[str, Document], list[Chunk]]:
+    """The current build's documents and passages only (what an update reuses; no indexes)."""
+    build = current_build(index_dir)
+    if build is None:
+        raise IndexMissingError(f"no index at {index_dir}; build one with: policyqa build")
+    _, documents, chunks = _load_texts(build, signature)
+    return build, documents, chunks
+
+
+def _load_texts(build: Path, signature: dict | None) -> tuple[dict, dict[str, Document], list[Chunk]]:
+    manifest = json.loads((build / "manifest.json").read_text("utf-8"))
+    if signature is not None:
+        check_compatible(manifest, signature)
+    documents = {
+        row["doc_id"]: Document(row["doc_id"], row["text"], DocMeta.from_dict(row["meta"]), row["sha256"])
+        for row in _read_jsonl(build / "documents.jsonl")
+    }
+    chunks = [Chunk.from_dict(row) for row in _read_jsonl(build / "chunks.jsonl")]
+    return manifest, documents, chunks
