@@ -13,7 +13,7 @@ import numpy as np
 from tqdm import tqdm
 
 from . import store
-from .chunking import chunk_document, document_head, indexed_text
+from .chunking import chunk_document, document_head, indexed_document_text, indexed_text
 from .config import Settings
 from .dense import DenseIndex
 from .embcache import EmbeddingCache
@@ -38,19 +38,29 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-# BM25 tokens of every passage, one JSON list a line in passage order: the next build reuses those
-# of unchanged documents instead of tokenizing the whole corpus again (measured: tokenizing was
-# 60% of adding one document to 8,000; bench/RESULTS.md). Optional: without it, tokens are remade.
+# BM25 tokens of every passage, one JSON list a line in passage order, and of every whole document,
+# one [doc_id, tokens] a line: the next build reuses those of unchanged documents instead of
+# tokenizing the whole corpus again (measured: tokenizing was 60% of adding one document to 8,000;
+# bench/RESULTS.md). Optional: without them, tokens are remade.
 TOKENS_FILE = "tokens.jsonl"
+DOCUMENT_TOKENS_FILE = "document_tokens.jsonl"
 
 
-def _previous(settings: Settings) -> tuple[dict[str, tuple[Document, list[Chunk]]], dict[str, list[list[str]]]]:
-    """Documents and chunks of the current build, when it was built with the same settings, and
-    the BM25 tokens of each document's chunks when the build kept them."""
+@dataclass
+class _Previous:
+    """What an update reuses from the current build (empty when there is none, or it was built
+    with other settings)."""
+
+    documents: dict[str, tuple[Document, list[Chunk]]] = field(default_factory=dict)
+    tokens: dict[str, list[list[str]]] = field(default_factory=dict)  # per document: its passages' tokens
+    document_tokens: dict[str, list[str]] = field(default_factory=dict)  # per document: its whole text's
+
+
+def _previous(settings: Settings) -> _Previous:
     try:
         path, old_documents, old_chunks = store.load_texts(settings.index_dir, settings.index_signature())
     except (store.IndexMissingError, store.IndexMismatchError, OSError, ValueError, KeyError):
-        return {}, {}
+        return _Previous()
     by_doc: dict[str, list[Chunk]] = {}
     for chunk in old_chunks:
         by_doc.setdefault(chunk.doc_id, []).append(chunk)
@@ -63,13 +73,19 @@ def _previous(settings: Settings) -> tuple[dict[str, tuple[Document, list[Chunk]
                 tokens.setdefault(chunk.doc_id, []).append(row)
     except (OSError, ValueError):
         tokens = {}
-    return {doc_id: (doc, by_doc.get(doc_id, [])) for doc_id, doc in old_documents.items()}, tokens
+    try:
+        with open(path / DOCUMENT_TOKENS_FILE, encoding="utf-8") as f:
+            document_tokens = dict(json.loads(line) for line in f)
+    except (OSError, ValueError, TypeError):
+        document_tokens = {}
+    documents = {doc_id: (doc, by_doc.get(doc_id, [])) for doc_id, doc in old_documents.items()}
+    return _Previous(documents, tokens, document_tokens)
 
 
-def _write_tokens(folder: Path, token_lists: list[list[str]]) -> None:
-    with open(folder / TOKENS_FILE, "w", encoding="utf-8") as f:
-        for tokens in token_lists:
-            f.write(json.dumps(tokens, ensure_ascii=False) + "\n")
+def _write_jsonl(path: Path, rows: Iterable) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def build_index(
@@ -87,12 +103,13 @@ def build_index(
     """
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
-    previous, previous_tokens = ({}, {}) if rebuild else _previous(settings)
+    previous = _Previous() if rebuild else _previous(settings)
     embedder = embedder or Embedder.from_settings(settings)
 
     documents: list[Document] = []
     chunks: list[Chunk] = []
     known_tokens: list[list[str] | None] = []  # per chunk: BM25 tokens from the previous build
+    document_tokens: dict[str, list[str]] = {}  # per unchanged document: from the previous build
     skipped: list[tuple[str, str]] = []
     reused = 0
     files = list(source if source is not None else iter_corpus(settings.corpus_dir, settings))
@@ -102,12 +119,14 @@ def build_index(
             log.warning("skipped %s: %s", path.name, result)
             continue
         doc = result
-        old = previous.get(doc.doc_id)
+        old = previous.documents.get(doc.doc_id)
         old_tokens: list = []
         if old and old[0].sha256 == doc.sha256:
             doc, doc_chunks = old
             reused += 1
-            old_tokens = previous_tokens.get(doc.doc_id, [])
+            old_tokens = previous.tokens.get(doc.doc_id, [])
+            if doc.doc_id in previous.document_tokens:
+                document_tokens[doc.doc_id] = previous.document_tokens[doc.doc_id]
         else:
             doc_chunks = chunk_document(doc, max_tokens=settings.chunk_max_tokens, min_chars=settings.chunk_min_chars)
         documents.append(doc)
@@ -139,6 +158,13 @@ def build_index(
         for c, known in zip(chunks, known_tokens, strict=True)
     ]
     lexical = LexicalIndex.build(token_lists)
+    # BM25 over whole documents, in the order their passages come (index/retrieve.py numbers them so)
+    by_id = {d.doc_id: d for d in documents}
+    with_passages = list(dict.fromkeys(c.doc_id for c in chunks))
+    for doc_id in with_passages:
+        if doc_id not in document_tokens:
+            document_tokens[doc_id] = tokenize(indexed_document_text(by_id[doc_id]))
+    document_lexical = LexicalIndex.build([document_tokens[d] for d in with_passages])
     seconds["bm25"] = time.perf_counter() - t
     t = time.perf_counter()
     dense = DenseIndex.build(vectors, [langs[c.doc_id] for c in chunks])
@@ -165,10 +191,13 @@ def build_index(
             chunks=chunks,
             vectors=vectors,
             lexical=lexical,
+            document_lexical=document_lexical,
             dense=dense,
             restorer=restorer,
         )
-        _write_tokens(folder, token_lists)  # inside the build folder, before it is published
+        # inside the build folder, before it is published
+        _write_jsonl(folder / TOKENS_FILE, token_lists)
+        _write_jsonl(folder / DOCUMENT_TOKENS_FILE, ([d, document_tokens[d]] for d in with_passages))
 
     path = store.publish(settings.index_dir, write)
     seconds["write"] = time.perf_counter() - t

@@ -218,6 +218,11 @@ def indexed_text(chunk: Chunk, head: str) -> str:
     return f"{head}\n{chunk.text}" if head else chunk.text
 
 
+def indexed_document_text(doc) -> str:
+    """What BM25 over whole documents sees: the document's head and its whole text."""
+    return f"{document_head(doc.meta)}\n{doc.text}"
+
+
 def document_head(meta) -> str:
     """Title plus issuer (which names the province or county) for the BM25 text of each passage."""
     return f"{meta.title} ({meta.issuer})" if meta.issuer and meta.issuer not in meta.title else meta.title

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .chunking import document_head
+from .chunking import indexed_document_text
 from .config import Settings
 from .embedding import Embedder
 from .fusion import add_group_ranking, drop_near_duplicates, reciprocal_rank_fusion
@@ -62,7 +62,8 @@ def prepare_query(text: str, restorer: vi.DiacriticRestorer | None) -> Query:
 
 @dataclass(frozen=True)
 class DocumentView:
-    """Whole-document views of a stored index, computed when it is first searched (not stored)."""
+    """Whole-document views of a stored index, made when it is first searched (BM25 over
+    documents comes from the build; an index written before it was stored gets it made here)."""
 
     ids: list[str]  # document number → doc_id
     of_passage: np.ndarray  # passage index → document number
@@ -87,8 +88,8 @@ class DocumentView:
         bounds = np.searchsorted(of_passage[order], np.arange(len(ids) + 1))
         passages = [order[bounds[d] : bounds[d + 1]] for d in range(len(ids))]
         docs = [stored.documents.get(d) for d in ids]
-        lexical = LexicalIndex.build(
-            [tokenize(f"{document_head(doc.meta)}\n{doc.text}") if doc else [] for doc in docs]
+        lexical = stored.document_lexical or LexicalIndex.build(
+            [tokenize(indexed_document_text(doc)) if doc else [] for doc in docs]
         )
         langs = Counter(doc.meta.lang for doc in docs if doc)
         total = max(1, sum(langs.values()))

@@ -6,7 +6,8 @@
                             chunks.jsonl    passages with their section paths
                             vectors.npy     passage embeddings (float32, L2-normalized)
                             dense.faiss     faiss index over those vectors
-                            bm25/           bm25s files
+                            bm25/           bm25s files (passages)
+                            bm25-documents/ bm25s files (whole documents, in passage order)
                             restorer.json   Vietnamese syllable counts for diacritic restoration
 
 A build is written into builds/<id>.tmp, flushed to disk, renamed, and only then does `current`
@@ -33,6 +34,7 @@ from .lang.vi import DiacriticRestorer
 from .types import Chunk, DocMeta, Document
 
 FORMAT_VERSION = 1
+DOCUMENT_BM25 = "bm25-documents"
 KEEP_BUILDS = 2  # the current one and its predecessor, for readers that still have it open
 
 
@@ -56,6 +58,7 @@ class StoredIndex:
     dense: DenseIndex
     lexical: LexicalIndex
     restorer: DiacriticRestorer
+    document_lexical: LexicalIndex | None = None  # None: an index written before it was stored
     skipped: list[dict] = field(default_factory=list)
 
 
@@ -111,6 +114,7 @@ def write_build(
     lexical: LexicalIndex,
     dense: DenseIndex,
     restorer: DiacriticRestorer,
+    document_lexical: LexicalIndex | None = None,
 ) -> None:
     folder.mkdir(parents=True)
     _write_jsonl(
@@ -121,6 +125,8 @@ def write_build(
     np.save(folder / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32))
     dense.save(folder / "dense.faiss")
     lexical.save(folder / "bm25")
+    if document_lexical is not None:
+        document_lexical.save(folder / DOCUMENT_BM25)
     (folder / "restorer.json").write_text(json.dumps(restorer.to_dict(), ensure_ascii=False), "utf-8")
     # facts.sqlite: responsibilities, deadlines, eligibility, amounts (index/facts/), in the same build
     from .facts.store import write_facts
@@ -213,6 +219,7 @@ def _load_build(build: Path, signature: dict | None) -> StoredIndex:
         lexical=LexicalIndex.load(build / "bm25"),
         restorer=DiacriticRestorer(counts["unigrams"], counts["bigrams"]),
         skipped=manifest.get("skipped", []),
+        document_lexical=LexicalIndex.load(build / DOCUMENT_BM25) if (build / DOCUMENT_BM25).is_dir() else None,
     )
 
 
