@@ -384,8 +384,12 @@ def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate,
     for mod in (vi, zh):
         question = mod.DOC_REFERENCE.sub(" ", question)
     figures = set(_FIGURE_TOKEN.findall(question))
+    # a year written short ("22年", "năm 22") is the same year as "2022"
+    short_years = {m.group(1) for mod in (vi, zh) for m in mod.SHORT_YEAR.finditer(question)}
     where = f"{body}\n{around}\n{meta.period or ''}\n{meta.date or ''}"
-    missing = [f for f in figures if not re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d]|[.,]\d)", where)]
+    missing = [f for f in figures if not any(
+        re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", where)
+        for form in ((f, f"20{f}") if f in short_years else (f,)))]
     hit = hits[best.hit_index]
     text_is_zh = bool(zh.CJK_RUN.search(best.text))
     return {

@@ -101,11 +101,21 @@ def _answer(base: Answer, q_tokens, hits, store, idf, documents, year) -> Answer
     best_score, best = ranked[0]
     base_text = base.text + " " + " ".join(c.section for c in base.citations[:1])
     base_score = _coverage(_tokens(base_text), weights, titles) if base.found else 0.0
-    agrees = base.found and any(base.text.strip("…").strip()[:60] in f.quote or f.quote[:60] in base.text for _, f in ranked[:3])
-    if not agrees and (best_score < MIN_COVERAGE or best_score < base_score):
+    agrees = base.found and any(_same_clause(base.text, f.quote) for _, f in ranked[:3])
+    # the facts replace the clause only when they cover the question at least as well: a fact cut
+    # from the clause's own sentence may leave out what was asked ("…由副镇长为站长…" → its last part)
+    if best_score < base_score or (not agrees and best_score < MIN_COVERAGE):
         return None
     chosen = [f for s, f in ranked if s >= NEAR_BEST * best_score][:MAX_LISTED]
+    # the clause picked the usual way (by coverage, heading, kind of fact and rank) leads the list
+    # when it is one of the facts listed
+    chosen.sort(key=lambda f: not (base.found and _same_clause(base.text, f.quote)))
     return _reply(base, chosen, store, documents, year, [])
+
+
+def _same_clause(text: str, quote: str) -> bool:
+    """The answer text and a fact's quote are (parts of) the same clause."""
+    return text.strip("…").strip()[:60] in quote or quote[:60] in text
 
 
 @lru_cache(maxsize=4096)

@@ -229,6 +229,9 @@ DOC_QUESTIONS: dict[str, re.Pattern[str]] = {
 REFERENCE_QUESTION = re.compile(r" (?:quyet dinh|nghi quyet|nghi dinh|thong tu|van ban|chi thi|ke hoach|de an|luat) (?:\w+ ){0,2}(?:nao|gi|so may) ")
 DOC_REFERENCE = re.compile(r"\d{1,5}(?:/\d{4})?/[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)+")
 
+# A year written short in a question ("năm 22", bare "nam 22" for 2022): its two digits (search)
+SHORT_YEAR = re.compile(r"\b(?:năm|nam)\s+(\d{2})(?![\d.,/])", re.I)
+
 # A question with one of these wants a figure in its answer.
 NUMBER_CUES = ("bao nhieu", "may", "bao lau", "ty le", "so luong", "muc", "phan tram", "bao nhieu phan tram")
 

@@ -104,6 +104,9 @@ DOC_QUESTIONS: dict[str, re.Pattern[str]] = {
 REFERENCE_QUESTION = re.compile("(?:哪(?:个|项|份|一)?|什么)(?:文件|决议|决定|通知|意见|办法|规定|条例|计划|方案)")
 DOC_REFERENCE = re.compile(f"[{CJK}]{{1,12}}\\s*[〔\\[［(（]\\s*\\d{{4}}\\s*[〕\\]］)）]\\s*\\d{{1,5}}\\s*号|《[^》]{{2,60}}》")
 
+# A year written short in a question ("22年绥宁…" for 2022): its two digits (search)
+SHORT_YEAR = re.compile(r"(?<![\d.,])(\d{2})\s*年(?!\d)")
+
 NUMBER_CUES = ("多少", "几", "多大", "多久", "比例", "数量", "多高", "标准是")
 
 ANSWER_CUES: dict[str, tuple[str, ...]] = {

@@ -161,3 +161,11 @@ def test_a_near_miss_asking_about_another_year_finds_nothing(question, order, co
 def test_the_same_question_about_the_plans_own_year_is_answered(question, order, expected, corpus):
     a = _ask(question, corpus, order)
     assert a.found and expected in a.text
+
+
+def test_a_year_written_short_is_the_plans_own_year(corpus):
+    # "20年" is 2020: the sentence states the plan's target for that year
+    a = _ask("20年全市养老床位总数达到多少？", corpus, [3, 0, 1])
+    assert a.found and "2.9万张" in a.text
+    assert not _ask("25年全市养老床位总数达到多少？", corpus, [3, 0, 1]).found
+

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from index.facts.answers import MAX_TEXT, answer_with_facts
 from index.types import Answer, Chunk, Citation, Hit
 
-from .conftest import CHENZHOU, HA_TINH, KON_TUM
+from .conftest import CHENZHOU, HA_TINH, KON_TUM, SUINING
 
 
 def _hits(*doc_ids):
@@ -73,3 +73,22 @@ def test_other_question_types_and_missing_facts_leave_the_answer_alone(index_dir
     empty = SimpleNamespace(path=tmp_path, manifest={})  # an index built before facts existed
     assert answer_with_facts(base, ["so", "y", "te"], _hits(KON_TUM), stored=empty, idf=lambda t: 1.0,
                              documents=documents, year=2026) is base
+
+
+def test_the_clause_picked_leads_when_it_is_one_of_the_facts(index_dir, documents):
+    # several deadlines cover this question about as well; the clause answer selection chose (the
+    # date the recognition must be done by) must come first, not the commune's earlier deadline
+    base = "Thời gian hoàn thành việc công nhận trước ngày 30 tháng 11 hằng năm."
+    a = _ask(index_dir, documents, "huyen phai ra quyet dinh cong nhan xa phu hop voi tre em truoc ngay nao",
+             "deadline", KON_TUM, base_text=base)
+    assert a.text.splitlines()[0].lstrip("- ") == base
+
+
+def test_a_fact_cut_from_the_answer_sentence_does_not_replace_it(index_dir, documents):
+    # the fact extracted from this sentence is its last clause (the daily work of the station),
+    # which leaves out who heads the station: what was asked
+    base = ("根据《关于加强乡镇人民政府（街道办事处）未成年人保护工作站建设的指导意见》，在我县建立17个乡镇未保站，"
+            "每个未保站由乡镇分管民政工作的副镇长为站长，乡镇派出所负责人、社会事务中心负责人、妇联负责人、团委负责人、"
+            "司法所负责人、学区负责人六位为成员，未保站日常事务由乡镇社会事务中心承担，统筹协调督促各部门履职尽责。")
+    a = _ask(index_dir, documents, "绥宁县乡镇未保站的站长由谁担任？", "responsibility", SUINING, base_text=base, lang="zh")
+    assert "副镇长为站长" in a.text
