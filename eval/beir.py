@@ -211,6 +211,10 @@ def run_beir(
     return rows, results
 
 
+def _within_10(rank: int | None) -> bool:
+    return rank is not None and rank <= 10
+
+
 def copies_note(beir: BeirSet, rows_by_retriever: dict[str, list[dict]]) -> str | None:
     """When the corpus repeats texts under several ids: the figures with copies counted as relevant."""
     copies = text_copies(beir.corpus)
@@ -218,10 +222,16 @@ def copies_note(beir: BeirSet, rows_by_retriever: dict[str, list[dict]]) -> str 
         return None
     figures = []
     for retriever, rows in rows_by_retriever.items():
-        ranks = [r["rank_with_copies"] for r in rows if r["answerable"]]
+        answerable = [r for r in rows if r["answerable"]]
+        ranks = [r["rank_with_copies"] for r in answerable]
         hit10 = sum(rk is not None and rk <= 10 for rk in ranks) / max(1, len(ranks))
         mrr = sum(1 / rk for rk in ranks if rk is not None and rk <= 10) / max(1, len(ranks))
-        figures.append(f"{retriever} hit@10 {hit10:.3f}, mrr@10 {mrr:.3f}")
+        misses = [r for r in answerable if not _within_10(r["rank"])]
+        by_copy = sum(_within_10(r["rank_with_copies"]) for r in misses)
+        figures.append(
+            f"{retriever} hit@10 {hit10:.3f}, mrr@10 {mrr:.3f} ({by_copy} of its {len(misses)} misses@10 "
+            "hold a copy of a relevant document instead)"
+        )
     return (
         f"{len(copies)} corpus documents repeat another one's text under a different id; the engine shows "
         "one copy (near-duplicate passages are dropped) and the qrels name one. Counting an identical copy "

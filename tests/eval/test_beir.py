@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from eval import beir
-from eval.datasets import is_beir, load_beir
+from eval.datasets import BeirSet, is_beir, load_beir
 from eval.metrics import BEIR_KEYS
 from index.config import Settings
 from index.types import Chunk, Hit
@@ -158,3 +158,17 @@ def test_identical_texts_are_known_as_copies():
     ]
     copies = beir.text_copies(corpus)
     assert set(copies) == {"Luật A|5", "01/VBHN|5"} and copies["Luật A|5"] == copies["01/VBHN|5"]
+
+
+def test_the_copies_note_counts_misses_that_a_copy_explains():
+    corpus = [{"_id": "a", "text": "same words"}, {"_id": "b", "text": "Same  words"}, {"_id": "c", "text": "other"}]
+    s = BeirSet(name="x", corpus=corpus, queries={}, split="dev")
+    rows = [
+        {"answerable": True, "rank": None, "rank_with_copies": 2},  # a miss; the copy was at 2
+        {"answerable": True, "rank": 12, "rank_with_copies": 12},  # a miss no copy explains
+        {"answerable": True, "rank": 1, "rank_with_copies": 1},
+        {"answerable": False, "rank": None, "rank_with_copies": None},
+    ]
+    note = beir.copies_note(s, {"hybrid": rows})
+    assert "2 corpus documents repeat" in note
+    assert "hybrid hit@10 0.667, mrr@10 0.500 (1 of its 2 misses@10" in note
