@@ -54,6 +54,7 @@ class _Previous:
     documents: dict[str, tuple[Document, list[Chunk]]] = field(default_factory=dict)
     tokens: dict[str, list[list[str]]] = field(default_factory=dict)  # per document: its passages' tokens
     document_tokens: dict[str, list[str]] = field(default_factory=dict)  # per document: its whole text's
+    restorer: vi.DiacriticRestorer | None = None
 
 
 def _previous(settings: Settings) -> _Previous:
@@ -78,8 +79,25 @@ def _previous(settings: Settings) -> _Previous:
             document_tokens = dict(json.loads(line) for line in f)
     except (OSError, ValueError, TypeError):
         document_tokens = {}
+    try:
+        counts = json.loads((path / store.RESTORER_FILE).read_text("utf-8"))
+        restorer = vi.DiacriticRestorer(counts["unigrams"], counts["bigrams"])
+    except (OSError, ValueError, KeyError):
+        restorer = None
     documents = {doc_id: (doc, by_doc.get(doc_id, [])) for doc_id, doc in old_documents.items()}
-    return _Previous(documents, tokens, document_tokens)
+    return _Previous(documents, tokens, document_tokens, restorer)
+
+
+def _restorer(documents: list[Document], previous: _Previous) -> vi.DiacriticRestorer:
+    """Vietnamese word counts for restoring diacritics: when the update only adds documents, the
+    previous counts plus the new documents' (measured: counting every text again was ~0.7 s of
+    adding one document to 8,000)."""
+    vietnamese = [d for d in documents if d.meta.lang == "vi"]
+    current = {d.doc_id: d.sha256 for d in documents}
+    kept = all(current.get(doc_id) == doc.sha256 for doc_id, (doc, _) in previous.documents.items())
+    if previous.restorer is None or not kept:
+        return vi.DiacriticRestorer.from_texts(d.text for d in vietnamese)
+    return previous.restorer.with_texts(d.text for d in vietnamese if d.doc_id not in previous.documents)
 
 
 def _write_jsonl(path: Path, rows: Iterable) -> None:
@@ -169,7 +187,7 @@ def build_index(
     t = time.perf_counter()
     dense = DenseIndex.build(vectors, [langs[c.doc_id] for c in chunks])
     seconds["faiss"] = time.perf_counter() - t
-    restorer = vi.DiacriticRestorer.from_texts(d.text for d in documents if d.meta.lang == "vi")
+    restorer = _restorer(documents, previous)
 
     manifest = {
         "format": store.FORMAT_VERSION,

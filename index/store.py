@@ -35,6 +35,7 @@ from .types import Chunk, DocMeta, Document
 
 FORMAT_VERSION = 1
 DOCUMENT_BM25 = "bm25-documents"
+RESTORER_FILE = "restorer.json"
 KEEP_BUILDS = 2  # the current one and its predecessor, for readers that still have it open
 
 
@@ -127,7 +128,7 @@ def write_build(
     lexical.save(folder / "bm25")
     if document_lexical is not None:
         document_lexical.save(folder / DOCUMENT_BM25)
-    (folder / "restorer.json").write_text(json.dumps(restorer.to_dict(), ensure_ascii=False), "utf-8")
+    (folder / RESTORER_FILE).write_text(json.dumps(restorer.to_dict(), ensure_ascii=False), "utf-8")
     # facts.sqlite: responsibilities, deadlines, eligibility, amounts (index/facts/), in the same build
     from .facts.store import write_facts
 
@@ -208,7 +209,7 @@ def load(index_dir: Path, signature: dict | None = None) -> StoredIndex:
 
 def _load_build(build: Path, signature: dict | None) -> StoredIndex:
     manifest, documents, chunks = _load_texts(build, signature)
-    counts = json.loads((build / "restorer.json").read_text("utf-8"))
+    counts = json.loads((build / RESTORER_FILE).read_text("utf-8"))
     return StoredIndex(
         path=build,
         manifest=manifest,

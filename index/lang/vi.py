@@ -92,14 +92,18 @@ class DiacriticRestorer:
 
     @classmethod
     def from_texts(cls, texts) -> DiacriticRestorer:
-        uni: Counter[str] = Counter()
-        bi: Counter[str] = Counter()
         # questions use words plans rarely contain ("bao nhiêu", "khi nào"): seed them
-        for text in [*texts, *[QUESTION_WORDS] * 20]:
+        return cls({}, {}).with_texts([*texts, *[QUESTION_WORDS] * 20])
+
+    def with_texts(self, texts) -> DiacriticRestorer:
+        """These counts plus those of ``texts`` (an update that only adds documents)."""
+        uni: Counter[str] = Counter(self.unigrams)
+        bi: Counter[str] = Counter(self.bigrams)
+        for text in texts:
             words = re.findall(r"[^\W\d_]+", text.lower())
             uni.update(words)
             bi.update(f"{a} {b}" for a, b in zip(words, words[1:]))
-        return cls(dict(uni), {k: v for k, v in bi.items() if v > 1 or " " in k})
+        return DiacriticRestorer(dict(uni), dict(bi))
 
     def to_dict(self) -> dict:
         return {"unigrams": self.unigrams, "bigrams": self.bigrams}

@@ -41,6 +41,9 @@ def test_incremental_build_reuses_tokens_and_matches_a_full_build(fast_settings,
         assert incremental.lexical.search(question, 10) == full.lexical.search(question, 10)
         assert incremental.document_lexical.search(question, 10) == full.document_lexical.search(question, 10)
     assert np.array_equal(np.asarray(incremental.vectors), np.asarray(full.vectors))
+    # word counts for restoring diacritics: previous counts + the new document's = a full count
+    assert "thử" in incremental.restorer.unigrams
+    assert incremental.restorer.to_dict() == full.restorer.to_dict()
 
 
 def test_a_loaded_index_ranks_whole_documents_without_tokenizing_them(fast_settings, monkeypatch):
