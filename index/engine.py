@@ -30,7 +30,6 @@ class Engine:
     def open(cls, settings: Settings | None = None, *, build_if_missing: bool = False, progress: bool = True) -> Engine:
         """Load the index; with ``build_if_missing``, build it first when there is none."""
         engine = cls(settings)
-        engine.embedder.preload()  # every question needs the model: load it while the index loads
         try:
             engine.reload()
         except store.IndexMissingError:
