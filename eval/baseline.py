@@ -21,7 +21,7 @@ RETRIEVER = "hybrid"
 OVERALL = ("hit@5", "mrr@10", "answer_acc", "abstain_ok", "false_abstain")
 PER_LANGUAGE = ("hit@5", "answer_acc")
 LOWER_IS_BETTER = {"false_abstain"}
-DEFAULT_SETS = ("dev.jsonl", "test.jsonl")
+DEFAULT_SETS = ("dev.jsonl", "dev2.jsonl", "test.jsonl")
 
 
 def tracked(metrics: dict) -> dict[str, float]:
@@ -95,7 +95,7 @@ def save(baseline: dict, path: Path = BASELINE_PATH) -> None:
 
 
 def set_paths(baseline_path: Path = BASELINE_PATH) -> dict[str, Path]:
-    """The sets a baseline file tracks (eval/sets/dev.jsonl and test.jsonl when it does not exist yet).
+    """The sets a baseline file tracks (DEFAULT_SETS when it does not exist yet).
 
     A name is a file in eval/sets, or a path relative to the baseline file."""
     names = list(load(baseline_path)["sets"]) if Path(baseline_path).is_file() else list(DEFAULT_SETS)

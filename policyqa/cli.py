@@ -330,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "and reports them side by side in one table and one plot; results.jsonl then holds hybrid's "
                    "answers, results.bm25.jsonl and results.dense.jsonl the others'")
     p.add_argument("--check-baseline", action="store_true",
-                   help="regression gate: evaluate our own sets (eval/sets/dev.jsonl and test.jsonl, hybrid) and "
+                   help="regression gate: evaluate our own sets (eval/sets/dev.jsonl, dev2.jsonl and test.jsonl, hybrid) and "
                    "exit 1, naming each figure, when a tracked figure of the baseline file fell by more than 0.02 "
                    "(false_abstain: rose); ignores --dataset and --retriever")
     p.add_argument("--update-baseline", action="store_true",
