@@ -18,6 +18,15 @@ configured threshold, on eval/sets/dev.jsonl, calibration.jsonl and three quarte
 dev2.jsonl; every fourth dev2 question held out). On those sets a logistic regression over the
 same features (coverage, rarest words, fact kind, missing figures, other script, top dense
 cosine, BM25/dense agreement) did not beat this rule on the held-out part; the script prints both.
+
+Tried and not kept (2026-11-21): refitting every penalty together with the threshold (also
+glossary translations no document contains counted as missing words, the question's rarest words
+missing from the whole cited document). It gained on the fitting sets and dev2's held-out quarter
+(abstain 0.500 → 0.600) but 5-fold cross-validation of the whole procedure gave 0.536 abstain /
+0.102 false abstain / 0.703 answer, no better than refitting the threshold alone (0.518 / 0.055 /
+0.727), and held-out test.jsonl went 0.450 / 0.067 / 0.707 → 0.450 / 0.087 / 0.700: with ~56
+unanswerable tuning questions, seven constants overfit. What is missing is a signal, e.g. whether
+the cited plan is about the place or agency the question names.
 """
 
 from __future__ import annotations
