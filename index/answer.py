@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import abstain
 from .chunking import document_head
-from .lang import rules, vi, zh
+from .lang import glossary, rules, vi, zh
 from .lexical import LexicalIndex
 from .retrieve import Query
 from .sentences import split_clauses, split_sentences
@@ -392,16 +393,30 @@ def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate,
         for form in ((f, f"20{f}") if f in short_years else (f,)))]
     hit = hits[best.hit_index]
     text_is_zh = bool(zh.CJK_RUN.search(best.text))
+    document = documents[hit.chunk.doc_id]
     return {
         "coverage": best.coverage,
         "key": weights.key_coverage(body, around),
         "fact": _fact_score(body, qtype, wants, bool(best.items)) if (qtype != "other" or wants.any) else 1.0,
         "missing_figures": len(missing) / len(figures) if figures else 0.0,
         "other_script": float(text_is_zh != (query.lang == "zh")),
+        "other_place": float(any(not _mentions(document, forms) for forms in glossary.places_named(query.glossary_terms))),
         "dense_top": max((h.scores.get("dense", 0.0) for h in hits), default=0.0),
         "agree": float(hit.ranks.get("bm25", 99) <= 10 and hit.ranks.get("dense", 99) <= 10),
         "confidence": confidence(weights, best, qtype, wants),
     }
+
+
+def _mentions(document: Document, forms: tuple[str, ...]) -> bool:
+    """Whether the document names a place in any of its forms (Vietnamese compared without marks:
+    "Thanh Hoá" and "Thanh Hóa" are one place)."""
+    folded = _folded_text(document.text, document.meta.title, document.meta.issuer or "")
+    return any(vi.fold(form).lower() in folded for form in forms)
+
+
+@lru_cache(maxsize=64)
+def _folded_text(*parts: str) -> str:
+    return vi.fold("\n".join(parts)).lower()
 
 
 # --- questions about the document itself -------------------------------------------------------

@@ -349,6 +349,27 @@ def _tables():
     return vi_to_zh, zh_to_vi, zh_keys, max_vi
 
 
+@lru_cache(maxsize=1)
+def _places() -> list[tuple[str, ...]]:
+    """The entries under a "# places" heading, each as all its forms in both languages."""
+    places, in_places = [], False
+    for line in ENTRIES.splitlines():
+        line = line.strip()
+        if line.startswith("#"):
+            in_places = line.startswith("# places")
+        elif line and in_places:
+            vi_part, zh_part = line.split("|")
+            places.append(tuple(t.strip() for part in (vi_part, zh_part) for t in part.split("/")))
+    return places
+
+
+def places_named(terms) -> list[tuple[str, ...]]:
+    """The places among a question's glossary terms (``Query.glossary_terms``), each with all its
+    forms: a plan that names none of a place's forms is about somewhere else."""
+    terms = set(terms)
+    return [forms for forms in _places() if terms.intersection(forms)]
+
+
 def translate(text: str, lang: str) -> tuple[list[str], list[str]]:
     """(phrases of ``text`` found in the glossary, their terms in the other language).
 

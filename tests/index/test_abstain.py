@@ -12,3 +12,7 @@ def test_a_question_whose_year_the_sentence_lacks_scores_lower():
 def test_a_sentence_in_the_other_language_is_not_held_to_full_coverage():
     # a Chinese question's words reach a Vietnamese sentence only through the glossary
     assert evidence_score(_features(confidence=0.25, other_script=1.0)) >= 0.3 > evidence_score(_features(confidence=0.25))
+
+
+def test_a_plan_that_never_names_the_place_asked_about_does_not_answer():
+    assert evidence_score(_features(confidence=0.9, other_place=1.0)) < 0.3 <= evidence_score(_features(confidence=0.9))

@@ -169,3 +169,22 @@ def test_a_year_written_short_is_the_plans_own_year(corpus):
     assert a.found and "2.9万张" in a.text
     assert not _ask("25年全市养老床位总数达到多少？", corpus, [3, 0, 1]).found
 
+
+
+@pytest.mark.parametrize(
+    "question, order",
+    [
+        ("Hồ sơ đề nghị khen thưởng ở Hà Nội gửi chậm nhất khi nào?", [0, 1, 2]),
+        ("ho so de nghi khen thuong o ha noi gui cham nhat khi nao", [0, 2, 1]),
+        ("上海到2020年养老床位总数达到多少？", [3, 0, 1]),
+    ],
+)
+def test_a_question_about_a_place_the_plan_never_names_finds_nothing(question, order, corpus):
+    # the words match this Kon Tum plan well, but the question is about another province or city
+    a = _ask(question, corpus, order)
+    assert not a.found and not a.citations
+
+
+def test_the_plans_own_place_is_answered(corpus):
+    a = _ask("Hồ sơ đề nghị khen thưởng ở Kon Tum gửi chậm nhất khi nào?", corpus, [0, 1, 2])
+    assert a.found and "30/12" in a.text
