@@ -400,18 +400,18 @@ def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate,
         "fact": _fact_score(body, qtype, wants, bool(best.items)) if (qtype != "other" or wants.any) else 1.0,
         "missing_figures": len(missing) / len(figures) if figures else 0.0,
         "other_script": float(text_is_zh != (query.lang == "zh")),
-        "other_place": float(any(not _mentions(document, forms) for forms in glossary.places_named(query.glossary_terms))),
+        "other_place": float(not names_places(document, glossary.places_named(query.glossary_terms))),
         "dense_top": max((h.scores.get("dense", 0.0) for h in hits), default=0.0),
         "agree": float(hit.ranks.get("bm25", 99) <= 10 and hit.ranks.get("dense", 99) <= 10),
         "confidence": confidence(weights, best, qtype, wants),
     }
 
 
-def _mentions(document: Document, forms: tuple[str, ...]) -> bool:
-    """Whether the document names a place in any of its forms (Vietnamese compared without marks:
-    "Thanh Hoá" and "Thanh Hóa" are one place)."""
+def names_places(document: Document, places: list[tuple[str, ...]]) -> bool:
+    """Whether the document names every one of ``places`` in one of its forms (Vietnamese compared
+    without marks: "Thanh Hoá" and "Thanh Hóa" are one place)."""
     folded = _folded_text(document.text, document.meta.title, document.meta.issuer or "")
-    return any(vi.fold(form).lower() in folded for form in forms)
+    return all(any(vi.fold(form).lower() in folded for form in forms) for forms in places)
 
 
 @lru_cache(maxsize=64)

@@ -15,6 +15,7 @@ from .build import BuildReport, build_index
 from .config import Settings
 from .embedding import Embedder
 from .facts.answers import answer_with_facts
+from .lang import glossary
 from .retrieve import Retriever
 from .types import Answer, Hit
 
@@ -88,4 +89,5 @@ class Engine:
         )
         # deadline / responsibility questions: complete lists from the extracted facts (index/facts/)
         return answer_with_facts(reply, query.tokens, hits, stored=retriever.stored, idf=retriever.stored.lexical.idf,
-                                 documents=retriever.stored.documents, year=dt.date.today().year)
+                                 documents=retriever.stored.documents, year=dt.date.today().year,
+                                 places=glossary.places_named(query.glossary_terms))

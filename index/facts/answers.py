@@ -23,6 +23,7 @@ import sqlite3
 from dataclasses import replace
 from functools import lru_cache
 
+from ..answer import names_places
 from ..lang import rules
 from ..tokenize import tokenize
 from ..types import Answer, Citation, DocMeta, Document, Hit
@@ -49,8 +50,12 @@ def answer_with_facts(
     idf,
     documents: dict[str, Document],
     year: int,
+    places: list[tuple[str, ...]] = (),
 ) -> Answer:
-    """``base``, or an answer built from facts when they answer the question well (see above)."""
+    """``base``, or an answer built from facts when they answer the question well (see above).
+
+    ``places``: the places the question names (index/lang/glossary.py); a plan that never names
+    one of them is about somewhere else and gives no facts."""
     if base.qtype not in ("deadline", "responsibility") or not hits:
         return base
     try:
@@ -58,14 +63,15 @@ def answer_with_facts(
     except (FactsUnavailable, OSError, sqlite3.Error, ValueError, TypeError):
         return base
     try:
-        return _answer(base, list(query_tokens), hits, store, idf, documents, year) or base
+        return _answer(base, list(query_tokens), hits, store, idf, documents, year, places) or base
     except Exception:  # noqa: BLE001 - the facts are an improvement, never a reason to fail
         log.exception("answering from facts failed; keeping the passage answer")
         return base
 
 
-def _answer(base: Answer, q_tokens, hits, store, idf, documents, year) -> Answer | None:
-    doc_order = list(dict.fromkeys(h.chunk.doc_id for h in hits[:DOCS_READ]))
+def _answer(base: Answer, q_tokens, hits, store, idf, documents, year, places=()) -> Answer | None:
+    doc_order = [d for d in dict.fromkeys(h.chunk.doc_id for h in hits[:DOCS_READ])
+                 if d not in documents or names_places(documents[d], places)]
     weights = {t: idf(t) for t in dict.fromkeys(q_tokens) if "_" not in t}
     if not weights:
         return None

@@ -61,6 +61,13 @@ def test_questions_the_documents_cannot_answer_get_nothing_found(engine, questio
     assert not answer.found and message in answer.text and not answer.citations
 
 
+def test_a_deadline_of_another_province_is_not_answered_from_this_plans_facts(engine):
+    # the Thanh Hóa plan holds this deadline (its facts too); Hà Nội is not in it
+    assert not engine.ask("Hà Nội tổ chức hội nghị tổng kết đề án mất cân bằng giới tính khi nào?").found
+    own = engine.ask("Thanh Hóa tổ chức hội nghị tổng kết đề án mất cân bằng giới tính khi nào?")
+    assert own.found and "Quý IV" in own.text
+
+
 def test_no_near_duplicate_passages_in_the_top_results(engine):
     hits = engine.retrieve("Thời gian thực hiện các hoạt động truyền thông", k=10)
     texts = [h.chunk.text for h in hits]
