@@ -316,13 +316,21 @@ async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await _reply(update, context, t(services(context).ui_lang(update), "text_only"))
 
 
+async def _refused_unless_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str = "not_admin") -> bool:
+    """Tell a user who is not an admin that this is not for them; True when refused."""
+    svc = services(context)
+    if svc.is_admin(update.effective_user.id):
+        return False
+    await _reply(update, context, t(svc.ui_lang(update), message))
+    return True
+
+
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Index and usage figures (admins only)."""
+    if await _refused_unless_admin(update, context):
+        return
     svc = services(context)
     ui = svc.ui_lang(update)
-    if not svc.is_admin(update.effective_user.id):
-        await _reply(update, context, t(ui, "not_admin"))
-        return
     index = svc.engine.index
     s = svc.storage.stats()
     uptime = dt.timedelta(seconds=int(time.time() - svc.started))
@@ -345,11 +353,10 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Update the index from the corpus folder (admins only); answering goes on meanwhile."""
+    if await _refused_unless_admin(update, context):
+        return
     svc = services(context)
     ui = svc.ui_lang(update)
-    if not svc.is_admin(update.effective_user.id):
-        await _reply(update, context, t(ui, "not_admin"))
-        return
     await _reply(update, context, t(ui, "reindex_queued" if svc.reindex_lock.locked() else "reindex_started"))
     async with svc.reindex_lock:
         report = await svc.build()
@@ -373,13 +380,12 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An admin's PDF/DOCX/HTML/TXT: check it, add it to the corpus, update the index."""
+    if await _refused_unless_admin(update, context, "upload_not_admin"):
+        return
     svc = services(context)
     ui = svc.ui_lang(update)
     user = update.effective_user
     document = update.message.document
-    if not svc.is_admin(user.id):
-        await _reply(update, context, t(ui, "upload_not_admin"))
-        return
     shown = fmt.esc(document.file_name or "?")
     types = ", ".join(sorted({s.lstrip(".").upper() for s in UPLOAD_SUFFIXES} - {"HTM"}))
     try:
