@@ -11,7 +11,9 @@ initialize, post_init, start, start_polling — and on the way out stop and shut
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+import io
+import logging
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 from telegram.ext import Application
@@ -43,13 +45,15 @@ def bot_settings(fake: FakeTelegram, data_dir: Path, **overrides) -> BotSettings
 
 
 @contextlib.asynccontextmanager
-async def running_bot(engine: Engine, settings: BotSettings, *, poll_timeout: int = 10) -> AsyncIterator[Application]:
+async def _serving(engine: Engine, settings: BotSettings, start_updater) -> AsyncIterator[Application]:
+    """The application's whole life, as `Application.run_*` runs it, around the test's code;
+    ``start_updater(updater)`` starts polling or the webhook server."""
     application = build_application(engine, settings)
     await application.initialize()
     try:
         await application.post_init(application)
         await application.start()
-        await application.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        await start_updater(application.updater)
         try:
             yield application
         finally:
@@ -60,30 +64,39 @@ async def running_bot(engine: Engine, settings: BotSettings, *, poll_timeout: in
         await application.post_shutdown(application)
 
 
-@contextlib.asynccontextmanager
-async def webhook_bot(engine: Engine, settings: BotSettings, port: int, secret: str) -> AsyncIterator[Application]:
+def running_bot(engine: Engine, settings: BotSettings, *, poll_timeout: int = 10) -> contextlib.AbstractAsyncContextManager[Application]:
+    return _serving(engine, settings, lambda updater: updater.start_polling(
+        timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES))
+
+
+def webhook_bot(engine: Engine, settings: BotSettings, port: int, secret: str) -> contextlib.AbstractAsyncContextManager[Application]:
     """The same Application fed by PTB's webhook server instead of polling."""
-    application = build_application(engine, settings)
-    await application.initialize()
+    return _serving(engine, settings, lambda updater: updater.start_webhook(
+        listen="127.0.0.1",
+        port=port,
+        url_path="tg-hook",
+        webhook_url=f"http://127.0.0.1:{port}/tg-hook",
+        secret_token=secret,
+        allowed_updates=ALLOWED_UPDATES,
+    ))
+
+
+@contextlib.contextmanager
+def captured_logs(level: int, fmt: str) -> Iterator[io.StringIO]:
+    """Everything the process logs at ``level`` or above while inside, as text; the root logger
+    is put back as it was afterwards."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter(fmt))
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(level)
     try:
-        await application.post_init(application)
-        await application.start()
-        await application.updater.start_webhook(
-            listen="127.0.0.1",
-            port=port,
-            url_path="tg-hook",
-            webhook_url=f"http://127.0.0.1:{port}/tg-hook",
-            secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-        try:
-            yield application
-        finally:
-            await application.updater.stop()
-            await application.stop()
+        yield stream
     finally:
-        await application.shutdown()
-        await application.post_shutdown(application)
+        root.removeHandler(handler)
+        root.setLevel(old_level)
 
 
 def services_of(application: Application) -> Services:

@@ -9,7 +9,6 @@ The engine is real: the bundled corpus indexed with the real model.
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 import socket
 import sqlite3
@@ -27,7 +26,7 @@ from bot.services import doc_key
 from index.config import REPO_ROOT
 
 from .fake_telegram import MAX_TEXT, Call, FakeTelegram, parse_telegram_html, utf16_len
-from .harness import ADMIN_ID, TOKEN, bot_settings, running_bot, services_of, webhook_bot
+from .harness import ADMIN_ID, TOKEN, bot_settings, captured_logs, running_bot, services_of, webhook_bot
 
 pytestmark = pytest.mark.slow
 
@@ -598,27 +597,19 @@ def test_error_handler_apologises_in_the_users_language_without_details(engine, 
 
 def test_the_token_never_reaches_the_logs(engine, fake, data_dir):
     user = fake.user(1501)
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        configure_logging(TOKEN)
-        logging.getLogger("httpx").setLevel(logging.DEBUG)  # even with request logging back on
+    with captured_logs(logging.DEBUG, "%(name)s %(message)s") as stream:
+        try:
+            configure_logging(TOKEN)
+            logging.getLogger("httpx").setLevel(logging.DEBUG)  # even with request logging back on
 
-        async def scenario():
-            async with running_bot(engine, bot_settings(fake, data_dir)):
-                fake.push(fake.text_update(user, VI_Q))
-                await nth_answer(fake, 1501)
+            async def scenario():
+                async with running_bot(engine, bot_settings(fake, data_dir)):
+                    fake.push(fake.text_update(user, VI_Q))
+                    await nth_answer(fake, 1501)
 
-        run(scenario())
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+            run(scenario())
+        finally:
+            logging.getLogger("httpx").setLevel(logging.WARNING)
     log = stream.getvalue()
     assert "getUpdates" in log and REDACTED in log  # PTB and httpx did log the URLs …
     assert TOKEN not in log and TOKEN.split(":")[1] not in log  # … without the token

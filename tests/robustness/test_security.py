@@ -8,7 +8,6 @@ secret check and the token redaction with the real model); these run on the hash
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 import shutil
 import socket
@@ -29,7 +28,7 @@ from bot.uploads import MAX_STEM, UploadRejected, safe_name, unique_path
 from index.config import REPO_ROOT
 from index.engine import Engine
 from tests.bot.fake_telegram import Call
-from tests.bot.harness import ADMIN_ID, TOKEN, bot_settings, running_bot, services_of, webhook_bot
+from tests.bot.harness import ADMIN_ID, TOKEN, bot_settings, captured_logs, running_bot, services_of, webhook_bot
 
 from ..conftest import HashingEmbedder
 from .conftest import TALLY
@@ -267,14 +266,7 @@ def test_logs_hold_no_token_no_messages_and_no_raw_user_ids(fast_engine, fake, t
     users = [fake.user(987_654_321), fake.user(876_543_219, "zh")]
     group = fake.group_chat(-1_001_234_567_890)
     secret_q = "Câu hỏi riêng tư số 4242 về hồ sơ khen thưởng của ông Nguyễn Văn Bí Mật"
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(level)
-    try:
+    with captured_logs(level, "%(name)s %(levelname)s %(message)s") as stream:
         configure_logging(TOKEN)
 
         async def scenario():
@@ -290,9 +282,6 @@ def test_logs_hold_no_token_no_messages_and_no_raw_user_ids(fast_engine, fake, t
                 return services_of(app).storage.hash_id(users[0]["id"])
 
         hashed = run(scenario())
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
     log = stream.getvalue()
     assert log.strip()
     assert TOKEN not in log and TOKEN.split(":")[1] not in log
