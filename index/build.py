@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Iterable
@@ -67,21 +66,18 @@ def _previous(settings: Settings) -> _Previous:
         by_doc.setdefault(chunk.doc_id, []).append(chunk)
     tokens: dict[str, list[list[str]]] = {}
     try:
-        with open(path / TOKENS_FILE, encoding="utf-8") as f:
-            rows = [json.loads(line) for line in f]
+        rows = list(store.read_jsonl(path / TOKENS_FILE))
         if len(rows) == len(old_chunks):
             for chunk, row in zip(old_chunks, rows):
                 tokens.setdefault(chunk.doc_id, []).append(row)
     except (OSError, ValueError):
         tokens = {}
     try:
-        with open(path / DOCUMENT_TOKENS_FILE, encoding="utf-8") as f:
-            document_tokens = dict(json.loads(line) for line in f)
+        document_tokens = dict(store.read_jsonl(path / DOCUMENT_TOKENS_FILE))
     except (OSError, ValueError, TypeError):
         document_tokens = {}
     try:
-        counts = json.loads((path / store.RESTORER_FILE).read_text("utf-8"))
-        restorer = vi.DiacriticRestorer(counts["unigrams"], counts["bigrams"])
+        restorer = store.load_restorer(path)
     except (OSError, ValueError, KeyError):
         restorer = None
     documents = {doc_id: (doc, by_doc.get(doc_id, [])) for doc_id, doc in old_documents.items()}
@@ -98,12 +94,6 @@ def _restorer(documents: list[Document], previous: _Previous) -> vi.DiacriticRes
     if previous.restorer is None or not kept:
         return vi.DiacriticRestorer.from_texts(d.text for d in vietnamese)
     return previous.restorer.with_texts(d.text for d in vietnamese if d.doc_id not in previous.documents)
-
-
-def _write_jsonl(path: Path, rows: Iterable) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def build_index(
@@ -214,8 +204,8 @@ def build_index(
             restorer=restorer,
         )
         # inside the build folder, before it is published
-        _write_jsonl(folder / TOKENS_FILE, token_lists)
-        _write_jsonl(folder / DOCUMENT_TOKENS_FILE, ([d, document_tokens[d]] for d in with_passages))
+        store.write_jsonl(folder / TOKENS_FILE, token_lists)
+        store.write_jsonl(folder / DOCUMENT_TOKENS_FILE, ([d, document_tokens[d]] for d in with_passages))
 
     path = store.publish(settings.index_dir, write)
     seconds["write"] = time.perf_counter() - t

@@ -92,13 +92,13 @@ def check_compatible(manifest: dict, signature: dict) -> None:
         )
 
 
-def _write_jsonl(path: Path, rows) -> None:
+def write_jsonl(path: Path, rows) -> None:
     with path.open("w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _read_jsonl(path: Path) -> Iterator[dict]:
+def read_jsonl(path: Path) -> Iterator:
     with path.open(encoding="utf-8") as f:
         for line in f:
             if line.strip():
@@ -118,11 +118,11 @@ def write_build(
     document_lexical: LexicalIndex | None = None,
 ) -> None:
     folder.mkdir(parents=True)
-    _write_jsonl(
+    write_jsonl(
         folder / "documents.jsonl",
         ({"doc_id": d.doc_id, "sha256": d.sha256, "meta": d.meta.to_dict(), "text": d.text} for d in documents),
     )
-    _write_jsonl(folder / "chunks.jsonl", (c.to_dict() for c in chunks))
+    write_jsonl(folder / "chunks.jsonl", (c.to_dict() for c in chunks))
     np.save(folder / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32))
     dense.save(folder / "dense.faiss")
     lexical.save(folder / "bm25")
@@ -209,7 +209,6 @@ def load(index_dir: Path, signature: dict | None = None) -> StoredIndex:
 
 def _load_build(build: Path, signature: dict | None) -> StoredIndex:
     manifest, documents, chunks = _load_texts(build, signature)
-    counts = json.loads((build / RESTORER_FILE).read_text("utf-8"))
     return StoredIndex(
         path=build,
         manifest=manifest,
@@ -218,10 +217,16 @@ def _load_build(build: Path, signature: dict | None) -> StoredIndex:
         vectors=np.load(build / "vectors.npy", mmap_mode="r"),
         dense=DenseIndex.load(build / "dense.faiss"),
         lexical=LexicalIndex.load(build / "bm25"),
-        restorer=DiacriticRestorer(counts["unigrams"], counts["bigrams"]),
+        restorer=load_restorer(build),
         skipped=manifest.get("skipped", []),
         document_lexical=LexicalIndex.load(build / DOCUMENT_BM25) if (build / DOCUMENT_BM25).is_dir() else None,
     )
+
+
+def load_restorer(build: Path) -> DiacriticRestorer:
+    """A build's Vietnamese word counts for restoring diacritics."""
+    counts = json.loads((build / RESTORER_FILE).read_text("utf-8"))
+    return DiacriticRestorer(counts["unigrams"], counts["bigrams"])
 
 
 def load_texts(index_dir: Path, signature: dict | None = None) -> tuple[Path, dict[str, Document], list[Chunk]]:
@@ -239,7 +244,7 @@ def _load_texts(build: Path, signature: dict | None) -> tuple[dict, dict[str, Do
         check_compatible(manifest, signature)
     documents = {
         row["doc_id"]: Document(row["doc_id"], row["text"], DocMeta.from_dict(row["meta"]), row["sha256"])
-        for row in _read_jsonl(build / "documents.jsonl")
+        for row in read_jsonl(build / "documents.jsonl")
     }
-    chunks = [Chunk.from_dict(row) for row in _read_jsonl(build / "chunks.jsonl")]
+    chunks = [Chunk.from_dict(row) for row in read_jsonl(build / "chunks.jsonl")]
     return manifest, documents, chunks
