@@ -72,11 +72,12 @@ def run_qa(engine: Engine, items: list[QAItem], *, retriever: str = "hybrid", pr
 
 
 def open_engine(settings: Settings, *, embedder: Embedder | None = None, progress: bool = True) -> Engine:
-    """The engine over ``settings``' corpus, building its index first when there is none."""
+    """The engine over ``settings``' corpus, building its index first when there is none (or when
+    another version of policyqa wrote it)."""
     engine = Engine(settings, embedder=QueryMemo(embedder or Embedder.from_settings(settings)))  # type: ignore[arg-type]
     try:
         engine.reload()
-    except store.IndexMissingError:
+    except (store.IndexMissingError, store.IndexOutdatedError):
         engine.build(progress=progress)
     return engine
 

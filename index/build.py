@@ -1,4 +1,11 @@
-"""Corpus folder → index on disk: ingest, chunk, embed, index, publish atomically."""
+"""Corpus folder → index on disk: ingest, chunk, embed, index, publish atomically.
+
+An update that only adds documents (the common case: a plan uploaded to the bot) writes one new
+segment holding them and links the others (index/store.py): unchanged documents are neither
+parsed, read, chunked, tokenized nor embedded again, and BM25 is rebuilt from their stored token
+ids. Any other change (a document edited or removed) writes the whole index as one segment,
+still reusing the passages, token ids and vectors of unchanged documents.
+"""
 
 from __future__ import annotations
 
@@ -14,16 +21,22 @@ from tqdm import tqdm
 from . import store
 from .chunking import chunk_document, document_head, indexed_document_text, indexed_text
 from .config import Settings
-from .dense import DenseIndex
+from .dense import EXACT_LIMIT, DenseIndex
 from .embcache import EmbeddingCache
 from .embedding import Embedder
-from .ingest import IngestError, iter_corpus
+from .facts.store import add_facts, compatible, write_facts
+from .ingest import IngestError, Unchanged, iter_corpus
 from .lang import vi
-from .lexical import LexicalIndex
+from .lexical import LexicalIndex, TokenIds
+from .store import Segment
 from .tokenize import tokenize
-from .types import Chunk, Document
+from .types import Document
 
 log = logging.getLogger(__name__)
+
+# An update that only adds documents writes one more segment; past this many, it merges the
+# segments added since the last full build into one (the first, usually by far the largest, stays).
+MAX_SEGMENTS = 16
 
 
 @dataclass
@@ -35,65 +48,38 @@ class BuildReport:
     embedded: int  # passages sent to the model (the rest came from the embedding cache)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     seconds: dict[str, float] = field(default_factory=dict)
-
-
-# BM25 tokens of every passage, one JSON list a line in passage order, and of every whole document,
-# one [doc_id, tokens] a line: the next build reuses those of unchanged documents instead of
-# tokenizing the whole corpus again (measured: tokenizing was 60% of adding one document to 8,000;
-# bench/RESULTS.md). Optional: without them, tokens are remade.
-TOKENS_FILE = "tokens.jsonl"
-DOCUMENT_TOKENS_FILE = "document_tokens.jsonl"
+    appended: bool = False  # only documents were added: the previous segments were kept as they are
 
 
 @dataclass
 class _Previous:
-    """What an update reuses from the current build (empty when there is none, or it was built
-    with other settings)."""
+    """The current build, as far as an update needs it: its manifest and BM25 vocabulary."""
 
-    documents: dict[str, tuple[Document, list[Chunk]]] = field(default_factory=dict)
-    tokens: dict[str, list[list[str]]] = field(default_factory=dict)  # per document: its passages' tokens
-    document_tokens: dict[str, list[str]] = field(default_factory=dict)  # per document: its whole text's
-    restorer: vi.DiacriticRestorer | None = None
+    path: Path
+    manifest: dict
+    vocab: dict[str, int]
+
+    @property
+    def sha256(self) -> dict[str, str]:
+        return {doc_id: info["sha256"] for doc_id, info in self.manifest["documents"].items()}
+
+    @property
+    def segments(self) -> list[Path]:
+        return store.segment_folders(self.path, self.manifest)
 
 
-def _previous(settings: Settings) -> _Previous:
+def _previous(settings: Settings) -> _Previous | None:
+    """The current build when it was made with these settings; None otherwise (a full build)."""
+    build = store.current_build(settings.index_dir)
+    if build is None:
+        return None
     try:
-        path, old_documents, old_chunks = store.load_texts(settings.index_dir, settings.index_signature())
-    except (store.IndexMissingError, store.IndexMismatchError, OSError, ValueError, KeyError):
-        return _Previous()
-    by_doc: dict[str, list[Chunk]] = {}
-    for chunk in old_chunks:
-        by_doc.setdefault(chunk.doc_id, []).append(chunk)
-    tokens: dict[str, list[list[str]]] = {}
-    try:
-        rows = list(store.read_jsonl(path / TOKENS_FILE))
-        if len(rows) == len(old_chunks):
-            for chunk, row in zip(old_chunks, rows):
-                tokens.setdefault(chunk.doc_id, []).append(row)
-    except (OSError, ValueError):
-        tokens = {}
-    try:
-        document_tokens = dict(store.read_jsonl(path / DOCUMENT_TOKENS_FILE))
-    except (OSError, ValueError, TypeError):
-        document_tokens = {}
-    try:
-        restorer = store.load_restorer(path)
-    except (OSError, ValueError, KeyError):
-        restorer = None
-    documents = {doc_id: (doc, by_doc.get(doc_id, [])) for doc_id, doc in old_documents.items()}
-    return _Previous(documents, tokens, document_tokens, restorer)
-
-
-def _restorer(documents: list[Document], previous: _Previous) -> vi.DiacriticRestorer:
-    """Vietnamese word counts for restoring diacritics: when the update only adds documents, the
-    previous counts plus the new documents' (measured: counting every text again was ~0.7 s of
-    adding one document to 8,000)."""
-    vietnamese = [d for d in documents if d.meta.lang == "vi"]
-    current = {d.doc_id: d.sha256 for d in documents}
-    kept = all(current.get(doc_id) == doc.sha256 for doc_id, (doc, _) in previous.documents.items())
-    if previous.restorer is None or not kept:
-        return vi.DiacriticRestorer.from_texts(d.text for d in vietnamese)
-    return previous.restorer.with_texts(d.text for d in vietnamese if d.doc_id not in previous.documents)
+        manifest = store.read_manifest(settings.index_dir)
+        store.check_compatible(manifest, settings.index_signature())
+        vocab = LexicalIndex.load(build / store.PASSAGE_BM25).vocab
+        return _Previous(build, manifest, vocab)
+    except (store.IndexMismatchError, OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def build_index(
@@ -111,39 +97,104 @@ def build_index(
     """
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
-    previous = _Previous() if rebuild else _previous(settings)
+    previous = None if rebuild else _previous(settings)
+    known = previous.sha256 if previous else {}
     embedder = embedder or Embedder.from_settings(settings)
 
-    documents: list[Document] = []
-    chunks: list[Chunk] = []
-    known_tokens: list[list[str] | None] = []  # per chunk: BM25 tokens from the previous build
-    document_tokens: dict[str, list[str]] = {}  # per unchanged document: from the previous build
+    current: list[Document | Unchanged] = []
     skipped: list[tuple[str, str]] = []
-    reused = 0
-    files = list(source if source is not None else iter_corpus(settings.corpus_dir, settings))
+    files = source if source is not None else iter_corpus(settings.corpus_dir, settings, known=known)
     for path, result in tqdm(files, desc="Reading documents", unit="doc", disable=not progress):
         if isinstance(result, IngestError):
             skipped.append((path.name, str(result)))
             log.warning("skipped %s: %s", path.name, result)
             continue
-        doc = result
-        old = previous.documents.get(doc.doc_id)
-        old_tokens: list = []
-        if old and old[0].sha256 == doc.sha256:
-            doc, doc_chunks = old
-            reused += 1
-            old_tokens = previous.tokens.get(doc.doc_id, [])
-            if doc.doc_id in previous.document_tokens:
-                document_tokens[doc.doc_id] = previous.document_tokens[doc.doc_id]
-        else:
-            doc_chunks = chunk_document(doc, max_tokens=settings.chunk_max_tokens, min_chars=settings.chunk_min_chars)
-        documents.append(doc)
-        chunks.extend(doc_chunks)
-        known_tokens.extend(old_tokens if len(old_tokens) == len(doc_chunks) else [None] * len(doc_chunks))
-    seconds["parse+chunk"] = time.perf_counter() - t0
+        if isinstance(result, Document) and known.get(result.doc_id) == result.sha256:
+            result = Unchanged(result.doc_id, result.sha256)
+        current.append(result)
+    added = [d for d in current if isinstance(d, Document)]
+    unchanged = {d.doc_id for d in current if isinstance(d, Unchanged)}
+    appending = (
+        previous is not None and unchanged == set(known) and compatible(previous.path / "facts.sqlite")
+    )
 
-    heads = {d.doc_id: document_head(d.meta) for d in documents}
-    langs = {d.doc_id: d.meta.lang for d in documents}
+    vocab = dict(previous.vocab) if previous else {}
+    if appending:
+        kept = previous.segments
+        merged = [store.read_segment(folder) for folder in kept[1:]] if len(kept) >= MAX_SEGMENTS else []
+        kept = kept[: len(kept) - len(merged)]
+        new, embedded = _segment(added, vocab, settings, embedder, progress, seconds)
+        segments = [Segment.concat([*merged, new])]
+        passage_tokens = TokenIds.concat([TokenIds.load(f / "passage_tokens.npz") for f in kept] + [segments[0].passage_tokens])
+        document_tokens = TokenIds.concat([TokenIds.load(f / "document_tokens.npz") for f in kept] + [segments[0].document_tokens])
+        restorer = store.load_restorer(previous.path).with_texts(d.text for d in added if d.meta.lang == "vi")
+        described = {**previous.manifest["documents"], **_described(added)}
+        n_chunks = previous.manifest["chunks"] + len(new.chunks)
+
+        def facts(path: Path) -> None:
+            add_facts(path, added, previous=previous.path / "facts.sqlite")
+    else:
+        kept = []
+        old = Segment.concat([store.read_segment(f) for f in previous.segments]) if previous else None
+        reused = _select(old, unchanged) if old else None
+        new, embedded = _segment(added, vocab, settings, embedder, progress, seconds)
+        whole = Segment.concat([s for s in (reused, new) if s is not None])
+        whole, vocab = _compact(whole, vocab)
+        segments, passage_tokens, document_tokens = [whole], whole.passage_tokens, whole.document_tokens
+        restorer = vi.DiacriticRestorer.from_texts(d.text for d in whole.documents if d.meta.lang == "vi")
+        described = _described(whole.documents)
+        n_chunks = len(whole.chunks)
+        previous_facts = previous.path / "facts.sqlite" if previous else None
+
+        def facts(path: Path) -> None:
+            write_facts(path, whole.documents, previous=previous_facts)
+
+    t = time.perf_counter()
+    lexical = LexicalIndex.from_ids(passage_tokens.lists(), vocab)
+    document_lexical = LexicalIndex.from_ids(document_tokens.lists(), vocab)
+    seconds["bm25"] = time.perf_counter() - t
+    t = time.perf_counter()
+    dense = None
+    if n_chunks > EXACT_LIMIT:  # HNSW is built here and saved; an exact index is made at load
+        everything = Segment.concat([store.read_segment(f) for f in kept] + segments)
+        langs = {d.doc_id: d.meta.lang for d in everything.documents}
+        dense = DenseIndex.build(everything.vectors, [langs[c.doc_id] for c in everything.chunks])
+    seconds["faiss"] = time.perf_counter() - t
+
+    manifest = {
+        "format": store.FORMAT_VERSION,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "settings": settings.index_signature(),
+        "model_name": embedder.name,
+        "dim": embedder.dim,
+        "documents": described,
+        "chunks": n_chunks,
+        "skipped": [{"file": f, "reason": r} for f, r in skipped],
+    }
+    t = time.perf_counter()
+
+    def write(folder: Path) -> None:
+        store.write_build(
+            folder, manifest=manifest, kept=kept, added=segments, lexical=lexical,
+            document_lexical=document_lexical, dense=dense, restorer=restorer, write_facts=facts,
+        )
+
+    path = store.publish(settings.index_dir, write)
+    seconds["write"] = time.perf_counter() - t
+    seconds["total"] = time.perf_counter() - t0
+    return BuildReport(path, len(current), n_chunks, len(unchanged), embedded, skipped, seconds, appending)
+
+
+def _segment(
+    documents: list[Document], vocab: dict[str, int], settings: Settings, embedder: Embedder, progress: bool,
+    seconds: dict[str, float],
+) -> tuple[Segment, int]:
+    """Chunk, tokenize (into ids of ``vocab``, which grows) and embed ``documents``; also the number
+    of passages the model embedded (the rest came from the embedding cache)."""
+    t = time.perf_counter()
+    chunks = [c for doc in documents for c in chunk_document(doc, max_tokens=settings.chunk_max_tokens,
+                                                              min_chars=settings.chunk_min_chars)]
+    seconds["parse+chunk"] = time.perf_counter() - t
 
     t = time.perf_counter()
     cache = EmbeddingCache(settings.cache_dir, f"{embedder.name}|{settings.passage_prefix}")
@@ -161,54 +212,53 @@ def build_index(
     seconds["embed"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    token_lists = [
-        known if known is not None else tokenize(indexed_text(c, heads[c.doc_id]))
-        for c, known in zip(chunks, known_tokens, strict=True)
-    ]
-    lexical = LexicalIndex.build(token_lists)
-    # BM25 over whole documents, in the order their passages come (index/retrieve.py numbers them so)
-    by_id = {d.doc_id: d for d in documents}
-    with_passages = list(dict.fromkeys(c.doc_id for c in chunks))
-    for doc_id in with_passages:
-        if doc_id not in document_tokens:
-            document_tokens[doc_id] = tokenize(indexed_document_text(by_id[doc_id]))
-    document_lexical = LexicalIndex.build([document_tokens[d] for d in with_passages])
-    seconds["bm25"] = time.perf_counter() - t
-    t = time.perf_counter()
-    dense = DenseIndex.build(vectors, [langs[c.doc_id] for c in chunks])
-    seconds["faiss"] = time.perf_counter() - t
-    restorer = _restorer(documents, previous)
+    heads = {d.doc_id: document_head(d.meta) for d in documents}
 
-    manifest = {
-        "format": store.FORMAT_VERSION,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "settings": settings.index_signature(),
-        "model_name": embedder.name,
-        "dim": int(vectors.shape[1]) if len(vectors) else embedder.dim,
-        "documents": {d.doc_id: {"sha256": d.sha256, "title": d.meta.title} for d in documents},
-        "chunks": len(chunks),
-        "skipped": [{"file": f, "reason": r} for f, r in skipped],
-    }
-    t = time.perf_counter()
+    def ids(text: str) -> list[int]:
+        return [vocab.setdefault(token, len(vocab)) for token in tokenize(text)]
 
-    def write(folder: Path) -> None:
-        store.write_build(
-            folder,
-            manifest=manifest,
-            documents=documents,
-            chunks=chunks,
-            vectors=vectors,
-            lexical=lexical,
-            document_lexical=document_lexical,
-            dense=dense,
-            restorer=restorer,
-        )
-        # inside the build folder, before it is published
-        store.write_jsonl(folder / TOKENS_FILE, token_lists)
-        store.write_jsonl(folder / DOCUMENT_TOKENS_FILE, ([d, document_tokens[d]] for d in with_passages))
+    passage_tokens = TokenIds.from_lists([ids(indexed_text(c, heads[c.doc_id])) for c in chunks])
+    # whole documents, in the order their passages come (index/retrieve.py numbers them so)
+    with_passages = {c.doc_id for c in chunks}
+    document_tokens = TokenIds.from_lists([ids(indexed_document_text(d)) for d in documents if d.doc_id in with_passages])
+    seconds["tokenize"] = time.perf_counter() - t
+    return Segment(documents, chunks, vectors, passage_tokens, document_tokens), embedded
 
-    path = store.publish(settings.index_dir, write)
-    seconds["write"] = time.perf_counter() - t
-    seconds["total"] = time.perf_counter() - t0
-    return BuildReport(path, len(documents), len(chunks), reused, embedded, skipped, seconds)
 
+def _select(segment: Segment, doc_ids: set[str]) -> Segment:
+    """The part of ``segment`` that belongs to the documents ``doc_ids``."""
+    keep = np.array([c.doc_id in doc_ids for c in segment.chunks], dtype=bool)
+    with_passages = list(dict.fromkeys(c.doc_id for c in segment.chunks))
+    return Segment(
+        [d for d in segment.documents if d.doc_id in doc_ids],
+        [c for c in segment.chunks if c.doc_id in doc_ids],
+        segment.vectors[keep],
+        _rows(segment.passage_tokens, keep),
+        _rows(segment.document_tokens, np.array([d in doc_ids for d in with_passages], dtype=bool)),
+    )
+
+
+def _rows(tokens: TokenIds, keep: np.ndarray) -> TokenIds:
+    lists = tokens.lists()
+    return TokenIds.from_lists([ids for ids, k in zip(lists, keep) if k])
+
+
+def _compact(segment: Segment, vocab: dict[str, int]) -> tuple[Segment, dict[str, int]]:
+    """Drop from ``vocab`` the tokens no passage or document uses any more (those of removed or
+    edited documents) and renumber the rest."""
+    used = np.zeros(len(vocab), dtype=bool)
+    used[segment.passage_tokens.values] = True
+    used[segment.document_tokens.values] = True
+    new_id = np.cumsum(used) - 1
+    by_id = [""] * len(vocab)
+    for token, i in vocab.items():
+        by_id[i] = token
+    compact = {by_id[i]: int(new_id[i]) for i in np.flatnonzero(used)}
+    return Segment(
+        segment.documents, segment.chunks, segment.vectors,
+        segment.passage_tokens.remapped(new_id), segment.document_tokens.remapped(new_id),
+    ), compact
+
+
+def _described(documents: list[Document]) -> dict[str, dict]:
+    return {d.doc_id: {"sha256": d.sha256, "title": d.meta.title} for d in documents}

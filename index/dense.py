@@ -18,7 +18,9 @@ import numpy as np
 # Exact search is fast enough below this many vectors; above it, HNSW keeps queries quick.
 # Measured (bench/RESULTS.md, 2 cores, one thread per query): exact search over 61,515 vectors
 # takes 8 ms, over 200,000 24 ms; building HNSW over 61,515 took 19-24 s, paid again on every
-# added document (the centering means change). So exact, and exact results, up to 200,000.
+# added document (the centering means change). So exact, and exact results, up to 200,000. An
+# exact index is not stored with the build but made from the vectors when the index is loaded
+# (it is a centred copy of them): an update then writes and flushes none of it.
 EXACT_LIMIT = 200_000
 
 

@@ -28,12 +28,16 @@ class Engine:
         self._retriever: Retriever | None = None
 
     @classmethod
-    def open(cls, settings: Settings | None = None, *, build_if_missing: bool = False, progress: bool = True) -> Engine:
-        """Load the index; with ``build_if_missing``, build it first when there is none."""
-        engine = cls(settings)
+    def open(
+        cls, settings: Settings | None = None, *, build_if_missing: bool = False, progress: bool = True,
+        embedder: Embedder | None = None,
+    ) -> Engine:
+        """Load the index; with ``build_if_missing``, build it first when there is none (or when
+        another version of policyqa wrote it)."""
+        engine = cls(settings, embedder=embedder)
         try:
             engine.reload()
-        except store.IndexMissingError:
+        except (store.IndexMissingError, store.IndexOutdatedError):
             if not build_if_missing:
                 raise
             engine.build(progress=progress)

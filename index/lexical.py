@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import bm25s
@@ -25,9 +26,17 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, token_lists: list[list[str]], *, k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
-        model = bm25s.BM25(k1=k1, b=b, method="lucene")
-        # an empty passage would otherwise break bm25s' vocabulary; it simply never matches
-        model.index([tokens or [""] for tokens in token_lists], show_progress=False)
+        vocab: dict[str, int] = {}
+        ids = [[vocab.setdefault(t, len(vocab)) for t in tokens] for tokens in token_lists]
+        return cls.from_ids(ids, vocab, k1=k1, b=b)
+
+    @classmethod
+    def from_ids(cls, ids: list[list[int]], vocab: dict[str, int], *, k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
+        """BM25 over texts given as token ids of ``vocab`` (token → id, ids 0..len-1). A build keeps
+        the ids of unchanged documents, so an update neither reads nor maps their tokens again."""
+        # scipy's sparse constructor: same matrix as bm25s' numpy one, measured 1.3-1.4× faster
+        model = bm25s.BM25(k1=k1, b=b, method="lucene", csc_backend="scipy")
+        model.index(bm25s.tokenization.Tokenized(ids=ids, vocab=dict(vocab)), show_progress=False, create_empty_token=False)
         return cls(model)
 
     def save(self, path: Path) -> None:
@@ -58,6 +67,50 @@ class LexicalIndex:
             return 0.0
         df = int(self._df[tid])
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+
+
+@dataclass(frozen=True)
+class TokenIds:
+    """Token ids of many texts, as one flat array and where each text starts: what a build stores
+    so that the next one rebuilds BM25 without tokenizing, parsing or mapping unchanged texts."""
+
+    values: np.ndarray  # int32, every text's ids one after the other
+    offsets: np.ndarray  # int64, len(texts) + 1: text i is values[offsets[i]:offsets[i + 1]]
+
+    @classmethod
+    def from_lists(cls, lists: list[list[int]]) -> TokenIds:
+        lengths = np.fromiter((len(ids) for ids in lists), dtype=np.int64, count=len(lists))
+        offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        values = np.fromiter((i for ids in lists for i in ids), dtype=np.int32, count=int(offsets[-1]))
+        return cls(values, offsets)
+
+    @classmethod
+    def concat(cls, parts: list[TokenIds]) -> TokenIds:
+        if not parts:
+            return cls(np.zeros(0, np.int32), np.zeros(1, np.int64))
+        starts = np.cumsum([0] + [len(p.values) for p in parts[:-1]])
+        offsets = np.concatenate([parts[0].offsets[:1]] + [p.offsets[1:] + s for p, s in zip(parts, starts)])
+        return cls(np.concatenate([p.values for p in parts]), offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def lists(self) -> list[list[int]]:
+        flat, bounds = self.values.tolist(), self.offsets.tolist()
+        return [flat[a:b] for a, b in zip(bounds, bounds[1:])]
+
+    def remapped(self, new_id: np.ndarray) -> TokenIds:
+        """The same texts with every id ``i`` replaced by ``new_id[i]``."""
+        return TokenIds(new_id[self.values].astype(np.int32), self.offsets)
+
+    def save(self, path: Path) -> None:
+        np.savez(path, values=self.values, offsets=self.offsets)
+
+    @classmethod
+    def load(cls, path: Path) -> TokenIds:
+        with np.load(path) as f:
+            return cls(f["values"], f["offsets"])
 
 
 def top_k(scores: np.ndarray, k: int) -> list[tuple[int, float]]:

@@ -1,18 +1,23 @@
 """The index on disk: one folder per build, published by an atomic symlink swap.
 
     <index_dir>/current -> builds/<id>      what readers open
-    <index_dir>/builds/<id>/manifest.json   model, settings, per-document hashes, what was skipped
-                            documents.jsonl metadata and cleaned text of each document
-                            chunks.jsonl    passages with their section paths
-                            vectors.npy     passage embeddings (float32, L2-normalized)
-                            dense.faiss     faiss index over those vectors
+    <index_dir>/builds/<id>/manifest.json   model, settings, per-document hashes, segments, skipped files
+                            segments/<n>/   the documents added together (see Segment)
                             bm25/           bm25s files (passages)
                             bm25-documents/ bm25s files (whole documents, in passage order)
+                            dense.faiss     faiss HNSW index, only above dense.EXACT_LIMIT vectors
+                                            (an exact index is made from the vectors when loaded)
                             restorer.json   Vietnamese syllable counts for diacritic restoration
+                            facts.sqlite    responsibilities, deadlines, amounts (index/facts/)
 
 A build is written into builds/<id>.tmp, flushed to disk, renamed, and only then does `current`
 move to it (rename over a symlink is atomic on POSIX). A crash at any point leaves the previous
 build in place and readable; readers that opened the old build keep using it.
+
+Segments make adding a document cheap: a build that only adds documents hard-links the previous
+build's segment folders (builds never change once written, so sharing their files is safe, and
+nothing is copied, re-read or flushed again) and writes one new segment. Passages are numbered
+across segments in the manifest's order.
 """
 
 from __future__ import annotations
@@ -29,12 +34,15 @@ from pathlib import Path
 import numpy as np
 
 from .dense import DenseIndex
-from .lexical import LexicalIndex
+from .lexical import LexicalIndex, TokenIds
 from .lang.vi import DiacriticRestorer
 from .types import Chunk, DocMeta, Document
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: segments, token ids
+SEGMENTS = "segments"
+PASSAGE_BM25 = "bm25"
 DOCUMENT_BM25 = "bm25-documents"
+DENSE_FILE = "dense.faiss"
 RESTORER_FILE = "restorer.json"
 KEEP_BUILDS = 2  # the current one and its predecessor, for readers that still have it open
 
@@ -45,6 +53,11 @@ class IndexMissingError(Exception):
 
 class IndexMismatchError(Exception):
     """The index on disk was built with other settings (model, chunking) than the ones asked for."""
+
+
+class IndexOutdatedError(IndexMismatchError):
+    """The index on disk was written by another version of policyqa: rebuilding it from the corpus
+    loses nothing (the embeddings are cached), so callers that may build do so."""
 
 
 @dataclass
@@ -79,7 +92,7 @@ def read_manifest(index_dir: Path) -> dict | None:
 def check_compatible(manifest: dict, signature: dict) -> None:
     """Refuse an index built with other settings, saying how to rebuild."""
     if manifest.get("format") != FORMAT_VERSION:
-        raise IndexMismatchError(
+        raise IndexOutdatedError(
             f"the index was written by another version of policyqa (format {manifest.get('format')}, "
             f"this one reads {FORMAT_VERSION}); rebuild it with: policyqa build --rebuild"
         )
@@ -105,35 +118,97 @@ def read_jsonl(path: Path) -> Iterator:
                 yield json.loads(line)
 
 
+@dataclass
+class Segment:
+    """Documents added to the index together, with everything made from them once: passages,
+    their vectors and BM25 token ids. A segment is written once and never changed."""
+
+    documents: list[Document]
+    chunks: list[Chunk]  # grouped by document, in the order of ``documents``
+    vectors: np.ndarray  # one per chunk, L2-normalized float32
+    passage_tokens: TokenIds  # one per chunk, ids of the build's vocabulary
+    document_tokens: TokenIds  # one per document that has passages, in the order of its passages
+
+    @classmethod
+    def concat(cls, parts: list[Segment]) -> Segment:
+        dim = next((p.vectors.shape[1] for p in parts if p.vectors.ndim == 2), 0)
+        return cls(
+            [d for p in parts for d in p.documents],
+            [c for p in parts for c in p.chunks],
+            np.concatenate([p.vectors for p in parts]) if parts else np.zeros((0, dim), np.float32),
+            TokenIds.concat([p.passage_tokens for p in parts]),
+            TokenIds.concat([p.document_tokens for p in parts]),
+        )
+
+
+def write_segment(folder: Path, segment: Segment) -> None:
+    folder.mkdir(parents=True)
+    write_jsonl(
+        folder / "documents.jsonl",
+        ({"doc_id": d.doc_id, "sha256": d.sha256, "meta": d.meta.to_dict(), "text": d.text} for d in segment.documents),
+    )
+    write_jsonl(folder / "chunks.jsonl", (c.to_dict() for c in segment.chunks))
+    np.save(folder / "vectors.npy", np.ascontiguousarray(segment.vectors, dtype=np.float32))
+    segment.passage_tokens.save(folder / "passage_tokens.npz")
+    segment.document_tokens.save(folder / "document_tokens.npz")
+
+
+def read_segment(folder: Path) -> Segment:
+    documents = list(_read_documents(folder))
+    return Segment(
+        documents,
+        [Chunk.from_dict(row) for row in read_jsonl(folder / "chunks.jsonl")],
+        np.load(folder / "vectors.npy"),
+        TokenIds.load(folder / "passage_tokens.npz"),
+        TokenIds.load(folder / "document_tokens.npz"),
+    )
+
+
+def _read_documents(folder: Path) -> Iterator[Document]:
+    for row in read_jsonl(folder / "documents.jsonl"):
+        yield Document(row["doc_id"], row["text"], DocMeta.from_dict(row["meta"]), row["sha256"])
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """``target`` as hard links to ``source``'s files (a copy where the file system has none)."""
+    target.mkdir(parents=True)
+    for path in source.iterdir():
+        try:
+            os.link(path, target / path.name)
+        except OSError:
+            shutil.copy2(path, target / path.name)
+
+
 def write_build(
     folder: Path,
     *,
     manifest: dict,
-    documents: list[Document],
-    chunks: list[Chunk],
-    vectors: np.ndarray,
+    kept: list[Path],
+    added: list[Segment],
     lexical: LexicalIndex,
-    dense: DenseIndex,
+    document_lexical: LexicalIndex,
+    dense: DenseIndex | None,
     restorer: DiacriticRestorer,
-    document_lexical: LexicalIndex | None = None,
+    write_facts: Callable[[Path], object],
 ) -> None:
+    """Write a build: ``kept`` segment folders of earlier builds (linked), then the ``added``
+    segments; ``dense`` only when it is not made from the vectors at load (dense.EXACT_LIMIT)."""
     folder.mkdir(parents=True)
-    write_jsonl(
-        folder / "documents.jsonl",
-        ({"doc_id": d.doc_id, "sha256": d.sha256, "meta": d.meta.to_dict(), "text": d.text} for d in documents),
-    )
-    write_jsonl(folder / "chunks.jsonl", (c.to_dict() for c in chunks))
-    np.save(folder / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32))
-    dense.save(folder / "dense.faiss")
-    lexical.save(folder / "bm25")
-    if document_lexical is not None:
-        document_lexical.save(folder / DOCUMENT_BM25)
+    names = [p.name for p in kept]
+    first = max((int(n) for n in names), default=-1) + 1
+    for source in kept:
+        _link_tree(source, folder / SEGMENTS / source.name)
+    for n, segment in enumerate(added, start=first):
+        names.append(f"{n:06d}")
+        write_segment(folder / SEGMENTS / names[-1], segment)
+    lexical.save(folder / PASSAGE_BM25)
+    document_lexical.save(folder / DOCUMENT_BM25)
+    if dense is not None:
+        dense.save(folder / DENSE_FILE)
     (folder / RESTORER_FILE).write_text(json.dumps(restorer.to_dict(), ensure_ascii=False), "utf-8")
-    # facts.sqlite: responsibilities, deadlines, eligibility, amounts (index/facts/), in the same build
-    from .facts.store import write_facts
-
-    write_facts(folder / "facts.sqlite", documents, previous=folder.parent.parent / "current" / "facts.sqlite")
+    write_facts(folder / "facts.sqlite")
     # the manifest goes last: a folder without one is never taken for a build
+    manifest = {**manifest, "segments": names}
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
 
 
@@ -209,18 +284,28 @@ def load(index_dir: Path, signature: dict | None = None) -> StoredIndex:
 
 def _load_build(build: Path, signature: dict | None) -> StoredIndex:
     manifest, documents, chunks = _load_texts(build, signature)
+    parts = [np.load(folder / "vectors.npy", mmap_mode="r") for folder in segment_folders(build, manifest)]
+    vectors = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    if (build / DENSE_FILE).is_file():
+        dense = DenseIndex.load(build / DENSE_FILE)
+    else:  # exact search: the index is a centred copy of the vectors, made in a fraction of a second
+        dense = DenseIndex.build(vectors, [documents[c.doc_id].meta.lang for c in chunks])
     return StoredIndex(
         path=build,
         manifest=manifest,
         documents=documents,
         chunks=chunks,
-        vectors=np.load(build / "vectors.npy", mmap_mode="r"),
-        dense=DenseIndex.load(build / "dense.faiss"),
-        lexical=LexicalIndex.load(build / "bm25"),
+        vectors=vectors,
+        dense=dense,
+        lexical=LexicalIndex.load(build / PASSAGE_BM25),
         restorer=load_restorer(build),
         skipped=manifest.get("skipped", []),
-        document_lexical=LexicalIndex.load(build / DOCUMENT_BM25) if (build / DOCUMENT_BM25).is_dir() else None,
+        document_lexical=LexicalIndex.load(build / DOCUMENT_BM25),
     )
+
+
+def segment_folders(build: Path, manifest: dict) -> list[Path]:
+    return [build / SEGMENTS / name for name in manifest["segments"]]
 
 
 def load_restorer(build: Path) -> DiacriticRestorer:
@@ -229,22 +314,13 @@ def load_restorer(build: Path) -> DiacriticRestorer:
     return DiacriticRestorer(counts["unigrams"], counts["bigrams"])
 
 
-def load_texts(index_dir: Path, signature: dict | None = None) -> tuple[Path, dict[str, Document], list[Chunk]]:
-    """The current build's documents and passages only (what an update reuses; no indexes)."""
-    build = current_build(index_dir)
-    if build is None:
-        raise IndexMissingError(f"no index at {index_dir}; build one with: policyqa build")
-    _, documents, chunks = _load_texts(build, signature)
-    return build, documents, chunks
-
-
 def _load_texts(build: Path, signature: dict | None) -> tuple[dict, dict[str, Document], list[Chunk]]:
     manifest = json.loads((build / "manifest.json").read_text("utf-8"))
     if signature is not None:
         check_compatible(manifest, signature)
-    documents = {
-        row["doc_id"]: Document(row["doc_id"], row["text"], DocMeta.from_dict(row["meta"]), row["sha256"])
-        for row in read_jsonl(build / "documents.jsonl")
-    }
-    chunks = [Chunk.from_dict(row) for row in read_jsonl(build / "chunks.jsonl")]
+    documents: dict[str, Document] = {}
+    chunks: list[Chunk] = []
+    for folder in segment_folders(build, manifest):
+        documents.update((d.doc_id, d) for d in _read_documents(folder))
+        chunks.extend(Chunk.from_dict(row) for row in read_jsonl(folder / "chunks.jsonl"))
     return manifest, documents, chunks

@@ -1,8 +1,9 @@
 """facts.sqlite: the extracted facts of one build, written inside the build folder.
 
-``index.store.write_build`` calls ``write_facts(folder / "facts.sqlite", documents)``, so the
-facts are published atomically with the rest of the index and always describe the same
-documents. Extraction is cheap (about 40 ms a document), but a document whose bytes (sha256) and
+The build (``index/build.py``) writes it with ``write_facts`` (or ``add_facts`` when it only adds
+documents: the previous file is copied and the new documents' facts inserted) into the build
+folder before it is published, so the facts are published atomically with the rest of the index
+and always describe the same documents. Extraction is cheap (about 40 ms a document), but a document whose bytes (sha256) and
 the extractor's code (``EXTRACTOR_SIGNATURE``) are both unchanged since the current build has its
 facts copied over instead of extracted again.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import shutil
 import sqlite3
 import threading
 import time
@@ -83,13 +85,39 @@ def write_facts(path: Path, documents: list[Document], *, previous: Path | None 
     Never raises because of one document: a document whose extraction fails is recorded with its
     error and has no facts; the build goes on.
     """
+    reusable = _previous_facts(previous) if previous else {}
+    stored, rows, reused, failed = _extract(documents, reusable)
+    return _write(Path(path), None, stored, rows, reused, len(documents) - reused - len(failed), failed)
+
+
+def add_facts(path: Path, documents: list[Document], *, previous: Path) -> FactsReport:
+    """``previous``'s facts plus those of ``documents`` (documents it does not have), written to a
+    new file at ``path``: the previous facts are copied as a file, not read."""
+    if not compatible(previous):
+        raise ValueError(f"{previous} was written by another extractor; use write_facts")
+    stored, rows, _, failed = _extract(documents, {})
+    return _write(Path(path), Path(previous), stored, rows, 0, len(documents) - len(failed), failed)
+
+
+def compatible(path: Path) -> bool:
+    """Whether ``path`` holds facts this extractor wrote (so they can be kept as they are)."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return meta.get("format") == str(FORMAT) and meta.get("extractor") == EXTRACTOR_SIGNATURE
+
+
+def _extract(documents: list[Document], reusable: dict[str, tuple[str, list[StoredFact]]]):
     from .extract import extract_document  # the extractor pulls in the chunker; load it only here
 
-    path = Path(path)
-    reusable = _previous_facts(previous) if previous else {}
     stored: list[StoredFact] = []
     rows = []
-    reused = extracted = 0
+    reused = 0
     failed: list[tuple[str, str]] = []
     for doc in documents:
         error = None
@@ -99,7 +127,6 @@ def write_facts(path: Path, documents: list[Document], *, previous: Path | None 
         else:
             try:
                 facts = [_stored(f) for f in extract_document(doc)]
-                extracted += 1
             except Exception as exc:  # noqa: BLE001 - one document must not fail the build
                 log.exception("fact extraction failed for %s", doc.doc_id)
                 facts, error = [], f"{type(exc).__name__}: {exc}"
@@ -107,25 +134,35 @@ def write_facts(path: Path, documents: list[Document], *, previous: Path | None 
         stored.extend(facts)
         m = doc.meta
         rows.append((doc.doc_id, doc.sha256, m.lang, m.title, m.number, m.date, m.place, m.period, m.period_end, len(facts), error))
+    return stored, rows, reused, failed
 
+
+def _write(path: Path, base: Path | None, stored: list[StoredFact], rows: list[tuple], reused: int, extracted: int,
+           failed: list[tuple[str, str]]) -> FactsReport:
+    """Write ``base``'s facts (a copy; none when None) and then these, to ``path`` atomically."""
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
+    if base is not None:
+        shutil.copyfile(base, tmp)
     con = sqlite3.connect(tmp)
     try:
-        con.executescript(_SCHEMA)
+        if base is None:
+            con.executescript(_SCHEMA)
+        first = con.execute("SELECT COALESCE(MAX(id), 0) FROM facts").fetchone()[0] + 1
         con.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
         con.executemany(f"INSERT INTO facts (id, {_FACT_COLUMNS}) VALUES ({', '.join('?' * 13)})",
-                        ((i, *fact) for i, (fact, _) in enumerate(stored, start=1)))
+                        ((i, *fact) for i, (fact, _) in enumerate(stored, start=first)))
         con.executemany(f"INSERT INTO fact_agencies (fact_id, {_AGENCY_COLUMNS}) VALUES (?,?,?,?,?,?)",
-                        ((i, *a) for i, (_, agencies) in enumerate(stored, start=1) for a in agencies))
+                        ((i, *a) for i, (_, agencies) in enumerate(stored, start=first) for a in agencies))
+        total = con.execute("SELECT COUNT(*) FROM facts").fetchone()[0]
         meta = {"format": str(FORMAT), "extractor": EXTRACTOR_SIGNATURE, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                "facts": str(len(stored)), "reused_documents": str(reused), "extracted_documents": str(extracted)}
-        con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+                "facts": str(total), "reused_documents": str(reused), "extracted_documents": str(extracted)}
+        con.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", meta.items())
         con.commit()
     finally:
         con.close()
     tmp.replace(path)
-    return FactsReport(path, len(stored), extracted, reused, failed)
+    return FactsReport(path, total, extracted, reused, failed)
 
 
 def _stored(f: Fact) -> StoredFact:

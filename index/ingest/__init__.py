@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from index.config import Settings
@@ -30,6 +31,14 @@ class IngestError(Exception):
         self.reason = reason
 
 
+@dataclass(frozen=True)
+class Unchanged:
+    """A file whose bytes are those of a document the index already has: not read again."""
+
+    doc_id: str
+    sha256: str
+
+
 # The readers raise IngestError, so they are imported once it exists.
 from index.ingest import docx, html, pdf, text  # noqa: E402
 from index.ingest.cleanup import clean  # noqa: E402
@@ -39,12 +48,12 @@ _READERS = {".txt": text, ".md": text, ".html": html, ".htm": html, ".pdf": pdf,
 SUPPORTED_SUFFIXES = frozenset(_READERS)
 
 
-def load_document(path: Path, doc_id: str, settings: Settings) -> Document:
+def load_document(path: Path, doc_id: str, settings: Settings, *, data: bytes | None = None) -> Document:
     """Read, clean and describe one file; IngestError when it cannot be used."""
     suffix = path.suffix.lower()
     if suffix not in _READERS:
         raise IngestError(f"unsupported file type {suffix or '(no extension)'}")
-    data = _read_bytes(path, settings.max_file_bytes)
+    data = _read_bytes(path, settings.max_file_bytes) if data is None else data
     if not data.strip():
         raise IngestError("empty file")
     try:
@@ -69,9 +78,13 @@ def load_document(path: Path, doc_id: str, settings: Settings) -> Document:
     )
 
 
-def iter_corpus(corpus_dir: Path, settings: Settings) -> Iterator[tuple[Path, Document | IngestError]]:
+def iter_corpus(
+    corpus_dir: Path, settings: Settings, *, known: Mapping[str, str] | None = None
+) -> Iterator[tuple[Path, Document | Unchanged | IngestError]]:
     """Every file under ``corpus_dir`` (recursive, sorted, hidden files and folders skipped) with
-    its Document, or the IngestError that says why it was skipped."""
+    its Document, or the IngestError that says why it was skipped. With ``known`` (doc_id →
+    sha256 of the documents an index already has), a file with those very bytes is Unchanged and
+    not parsed (parsing a PDF costs far more than hashing it)."""
     found = []
     for root, dirs, files in os.walk(corpus_dir):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -79,7 +92,14 @@ def iter_corpus(corpus_dir: Path, settings: Settings) -> Iterator[tuple[Path, Do
     for path in sorted(found, key=lambda p: p.relative_to(corpus_dir).as_posix()):
         doc_id = path.relative_to(corpus_dir).as_posix()
         try:
-            yield path, load_document(path, doc_id, settings)
+            data = None
+            if known and doc_id in known:
+                data = _read_bytes(path, settings.max_file_bytes)
+                sha256 = hashlib.sha256(data).hexdigest()
+                if sha256 == known[doc_id]:
+                    yield path, Unchanged(doc_id, sha256)
+                    continue
+            yield path, load_document(path, doc_id, settings, data=data)
         except IngestError as e:
             yield path, e
 

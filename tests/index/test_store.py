@@ -84,3 +84,15 @@ def test_unreadable_files_are_skipped_with_their_reason(fast_settings):
     assert "not a valid PDF" in reasons["broken.pdf"] and reasons["empty.txt"] == "empty file"
     manifest = json.loads((store.current_build(fast_settings.index_dir) / "manifest.json").read_text())
     assert {s["file"] for s in manifest["skipped"]} == {"broken.pdf", "empty.txt"}
+
+
+def test_an_index_of_an_older_version_is_rebuilt_when_the_engine_may_build(fast_settings):
+    build_index(fast_settings, embedder=HashingEmbedder(), progress=False)
+    manifest_path = store.current_build(fast_settings.index_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest_path.write_text(json.dumps({**manifest, "format": 1}))
+    with pytest.raises(store.IndexOutdatedError, match="policyqa build --rebuild"):
+        store.load(fast_settings.index_dir, fast_settings.index_signature())
+    engine = Engine.open(fast_settings, build_if_missing=True, progress=False, embedder=HashingEmbedder())
+    assert engine.index.manifest["format"] == store.FORMAT_VERSION
+    assert engine.ask("Hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào?").hits

@@ -1,0 +1,106 @@
+"""Updates: adding documents writes only them and indexes exactly what a full build would; an edit
+or a removal rebuilds from what is kept; unchanged files are not read again."""
+
+import os
+
+import numpy as np
+import pytest
+
+import index.build as build
+from index import store
+from index.build import build_index
+from index.facts.store import FactStore
+from tests.conftest import HashingEmbedder
+
+NEW = "Kế hoạch thử nghiệm\nI. Mục tiêu\n1. Sở Y tế chủ trì, hoàn thành trước ngày 30/6/2027."
+QUESTIONS = (["sở_y", "y", "tế"], ["khen", "thưởng"], ["kế", "hoạch"], ["补贴"])
+
+
+def _same_index(a: store.StoredIndex, b: store.StoredIndex) -> None:
+    assert [c.chunk_id for c in a.chunks] == [c.chunk_id for c in b.chunks]
+    assert a.documents.keys() == b.documents.keys()
+    for q in QUESTIONS:
+        assert a.lexical.search(q, 10) == b.lexical.search(q, 10)
+        assert a.document_lexical.search(q, 10) == b.document_lexical.search(q, 10)
+    assert np.array_equal(np.asarray(a.vectors), np.asarray(b.vectors))
+    query = np.asarray(a.vectors[3])
+    assert a.dense.search(query, 5, "vi") == b.dense.search(query, 5, "vi")
+    assert a.restorer.to_dict() == b.restorer.to_dict()
+    facts_a, facts_b = FactStore(a.path / "facts.sqlite"), FactStore(b.path / "facts.sqlite")
+    assert sorted((f.doc_id, f.start, f.key) for f in facts_a.facts()) == sorted((f.doc_id, f.start, f.key) for f in facts_b.facts())
+
+
+def test_adding_a_document_writes_only_it_and_matches_a_full_build(fast_settings, monkeypatch):
+    first = build_index(fast_settings, embedder=HashingEmbedder(), progress=False)
+    before = store.load(fast_settings.index_dir)
+    (fast_settings.corpus_dir / "zz_new.txt").write_text(NEW, "utf-8")
+    tokenized, parsed = [], []
+    real_tokenize, real_load = build.tokenize, build.iter_corpus.__globals__["load_document"]
+    monkeypatch.setattr(build, "tokenize", lambda text: tokenized.append(text) or real_tokenize(text))
+    monkeypatch.setitem(build.iter_corpus.__globals__, "load_document",
+                        lambda path, *a, **k: parsed.append(path.name) or real_load(path, *a, **k))
+
+    report = build_index(fast_settings, embedder=HashingEmbedder(), progress=False)
+    monkeypatch.undo()
+    assert report.appended and report.reused_documents == 5 and report.documents == 6
+    assert parsed == ["zz_new.txt"]  # the five unchanged files were hashed, not parsed
+    incremental = store.load(fast_settings.index_dir)
+    new_passages = sum(c.doc_id == "zz_new.txt" for c in incremental.chunks)
+    assert len(tokenized) == new_passages + 1  # the new document's passages, and its whole text
+    assert report.chunks == len(incremental.chunks) == first.chunks + new_passages
+    # the previous segment is the same file on disk, not a copy
+    old_segment, kept = store.segment_folders(before.path, before.manifest)[0], store.segment_folders(incremental.path, incremental.manifest)[0]
+    assert os.stat(old_segment / "chunks.jsonl").st_ino == os.stat(kept / "chunks.jsonl").st_ino
+    assert "thử" in incremental.restorer.unigrams
+    assert FactStore(incremental.path / "facts.sqlite").facts(doc_ids={"zz_new.txt"})
+
+    build_index(fast_settings, embedder=HashingEmbedder(), progress=False, rebuild=True)
+    _same_index(incremental, store.load(fast_settings.index_dir))
+
+
+def test_an_edited_or_removed_document_is_dropped_from_every_part_of_the_index(fast_settings):
+    build_index(fast_settings, embedder=HashingEmbedder(), progress=False)
+    (fast_settings.corpus_dir / "zz_new.txt").write_text(NEW, "utf-8")
+    build_index(fast_settings, embedder=HashingEmbedder(), progress=False)
+    (fast_settings.corpus_dir / "zz_new.txt").unlink()
+    edited = sorted(fast_settings.corpus_dir.iterdir())[0]
+    edited.write_text(edited.read_text("utf-8") + "\nPhụ lục: Sở Y tế báo cáo trước ngày 15/12 hằng năm.\n", "utf-8")
+
+    report = build_index(fast_settings, embedder=HashingEmbedder(), progress=False)
+    assert not report.appended and report.reused_documents == 4 and report.documents == 5
+    updated = store.load(fast_settings.index_dir)
+    assert len(updated.manifest["segments"]) == 1 and "zz_new.txt" not in updated.documents
+    assert "thử" not in updated.lexical.vocab  # the removed document's words left the vocabulary
+    assert "Phụ lục: Sở Y tế" in updated.documents[edited.name].text
+    build_index(fast_settings, embedder=HashingEmbedder(), progress=False, rebuild=True)
+    full = store.load(fast_settings.index_dir)
+    for q in QUESTIONS:  # same passages and scores; passage numbers differ (the edited plan moved last)
+        assert sorted((updated.chunks[i].chunk_id, round(s, 4)) for i, s in updated.lexical.search(q, 10)) == \
+            sorted((full.chunks[i].chunk_id, round(s, 4)) for i, s in full.lexical.search(q, 10))
+
+
+def test_many_small_updates_are_merged_into_few_segments(fast_settings, monkeypatch):
+    monkeypatch.setattr(build, "MAX_SEGMENTS", 3)
+    build_index(fast_settings, embedder=HashingEmbedder(), progress=False)
+    for n in range(4):
+        (fast_settings.corpus_dir / f"zz_{n}.txt").write_text(NEW.replace("30/6/2027", f"{n + 1}/7/2027"), "utf-8")
+        report = build_index(fast_settings, embedder=HashingEmbedder(), progress=False)
+        assert report.appended
+        stored = store.load(fast_settings.index_dir)
+        assert len(stored.manifest["segments"]) <= 3
+    assert {f"zz_{n}.txt" for n in range(4)} <= stored.documents.keys()
+    assert len(stored.chunks) == stored.manifest["chunks"] == len(stored.dense) == stored.lexical.n_docs
+    build_index(fast_settings, embedder=HashingEmbedder(), progress=False, rebuild=True)
+    _same_index(stored, store.load(fast_settings.index_dir))
+
+
+def test_a_loaded_index_ranks_whole_documents_without_tokenizing_them(fast_settings, monkeypatch):
+    build_index(fast_settings, embedder=HashingEmbedder(), progress=False)
+    stored = store.load(fast_settings.index_dir)
+    import index.retrieve as retrieve
+
+    # at 8,000 documents, tokenizing them all on the first question took 21 s
+    monkeypatch.setattr(retrieve, "indexed_document_text", lambda doc: pytest.fail("documents tokenized at query time"))
+    view = retrieve.DocumentView.of(stored)
+    assert len(view.ids) == len(stored.documents)
+    assert view.lexical.search(["khen", "thưởng"], 3)
