@@ -150,8 +150,8 @@ def build_index(
             write_facts(path, whole.documents, previous=previous_facts)
 
     t = time.perf_counter()
-    lexical = LexicalIndex.from_ids(passage_tokens.lists(), vocab)
-    document_lexical = LexicalIndex.from_ids(document_tokens.lists(), vocab)
+    lexical = LexicalIndex.from_ids(passage_tokens, vocab)
+    document_lexical = LexicalIndex.from_ids(document_tokens, vocab)
     seconds["bm25"] = time.perf_counter() - t
     t = time.perf_counter()
     dense = None

@@ -28,15 +28,14 @@ class LexicalIndex:
     def build(cls, token_lists: list[list[str]], *, k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
         vocab: dict[str, int] = {}
         ids = [[vocab.setdefault(t, len(vocab)) for t in tokens] for tokens in token_lists]
-        return cls.from_ids(ids, vocab, k1=k1, b=b)
+        return cls.from_ids(TokenIds.from_lists(ids), vocab, k1=k1, b=b)
 
     @classmethod
-    def from_ids(cls, ids: list[list[int]], vocab: dict[str, int], *, k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
+    def from_ids(cls, tokens: TokenIds, vocab: dict[str, int], *, k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
         """BM25 over texts given as token ids of ``vocab`` (token → id, ids 0..len-1). A build keeps
         the ids of unchanged documents, so an update neither reads nor maps their tokens again."""
-        # scipy's sparse constructor: same matrix as bm25s' numpy one, measured 1.3-1.4× faster
-        model = bm25s.BM25(k1=k1, b=b, method="lucene", csc_backend="scipy")
-        model.index(bm25s.tokenization.Tokenized(ids=ids, vocab=dict(vocab)), show_progress=False, create_empty_token=False)
+        model = _BM25(k1=k1, b=b, method="lucene")
+        model.index_ids(tokens, vocab)
         return cls(model)
 
     def save(self, path: Path) -> None:
@@ -67,6 +66,36 @@ class LexicalIndex:
             return 0.0
         df = int(self._df[tid])
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+
+
+class _BM25(bm25s.BM25):
+    """bm25s' Lucene BM25, its matrix built from flat token-id arrays by vectorized numpy: bm25s
+    offers ``build_index_from_ids`` to be overridden, and its own loops over every text in Python
+    were 3 s of the 5.4 s it took to add one document to 34,000 (bench/RESULTS.md). The matrix
+    is the one bm25s builds (tests/index/test_lexical.py), so saving, loading and scoring stay bm25s'."""
+
+    def index_ids(self, tokens: TokenIds, vocab: dict[str, int]) -> None:
+        n_docs, n_vocab = len(tokens), len(vocab)
+        lengths = np.diff(tokens.offsets)
+        doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        # one sort in column order (token, then text) gives term frequencies and the CSC layout
+        key, tf = np.unique(tokens.values.astype(np.int64) * max(n_docs, 1) + doc, return_counts=True)
+        token, doc = np.divmod(key, max(n_docs, 1))
+        df = np.bincount(token, minlength=n_vocab)
+        idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+        avg_length = lengths.mean() if n_docs else 1.0
+        tfc = tf / (self.k1 * ((1 - self.b) + self.b * lengths[doc] / avg_length) + tf)
+        indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+        np.cumsum(df, out=indptr[1:])
+        self.scores = {
+            "data": (idf[token] * tfc).astype(self.dtype),
+            "indices": doc.astype(self.int_dtype),
+            "indptr": indptr.astype(np.int32) if indptr[-1] < 2**31 else indptr,  # as bm25s stores it
+            "num_docs": n_docs,
+        }
+        self.vocab_dict = dict(vocab)
+        self.unique_token_ids_set = set(self.vocab_dict.values())
+        self.nonoccurrence_array = None
 
 
 @dataclass(frozen=True)
