@@ -119,10 +119,12 @@ def build_index(
     )
 
     vocab = dict(previous.vocab) if previous else {}
+    t = time.perf_counter()
     if appending:
         kept = previous.segments
         merged = [store.read_segment(folder) for folder in kept[1:]] if len(kept) >= MAX_SEGMENTS else []
         kept = kept[: len(kept) - len(merged)]
+        seconds["previous"] = time.perf_counter() - t
         new, embedded = _segment(added, vocab, settings, embedder, progress, seconds)
         segments = [Segment.concat([*merged, new])]
         passage_tokens = TokenIds.concat([TokenIds.load(f / "passage_tokens.npz") for f in kept] + [segments[0].passage_tokens])
@@ -137,6 +139,7 @@ def build_index(
         kept = []
         old = Segment.concat([store.read_segment(f) for f in previous.segments]) if previous else None
         reused = _select(old, unchanged) if old else None
+        seconds["previous"] = time.perf_counter() - t
         new, embedded = _segment(added, vocab, settings, embedder, progress, seconds)
         whole = Segment.concat([s for s in (reused, new) if s is not None])
         whole, vocab = _compact(whole, vocab)
