@@ -321,10 +321,20 @@ def citation(hit: Hit, meta: DocMeta, quote: str, year: int, also_in: tuple[DocR
     )
 
 
-def copies_named(hit: Hit, documents: dict[str, Document]) -> tuple[DocRef, ...]:
-    """The other documents holding the hit's passage, as its citation names them."""
-    return tuple(DocRef(c.doc_id, documents[c.doc_id].meta.title, documents[c.doc_id].meta.number)
-                 for c in hit.also if c.doc_id in documents)
+def copies_named(hit: Hit, documents: dict[str, Document], clause: tuple[str, ...]) -> tuple[DocRef, ...]:
+    """The other documents whose copy of the hit's passage holds the quoted ``clause`` word for
+    word: a near-duplicate passage of a plan written from the same template may differ in just the
+    date or amount quoted, and that plan does not carry the same rule."""
+    wanted = [_plain(part) for part in clause]
+    return tuple(
+        DocRef(c.doc_id, documents[c.doc_id].meta.title, documents[c.doc_id].meta.number)
+        for c in hit.also
+        if c.doc_id in documents and all(part in _plain(c.text) for part in wanted)
+    )
+
+
+def _plain(text: str) -> str:
+    return " ".join(normalize(text).split())
 
 
 def confidence(weights: _Weights, best: _Candidate, qtype: str, wants: _Wants) -> float:
@@ -368,7 +378,7 @@ def answer(
     best_hit = hits[best.hit_index]
     # the quoted passage may be republished verbatim in other plans: the citation names them too
     meta = documents[best_hit.chunk.doc_id].meta
-    citations = [citation(best_hit, meta, quote, year, copies_named(best_hit, documents))]
+    citations = [citation(best_hit, meta, quote, year, copies_named(best_hit, documents, (best.text, *best.items)))]
     return Answer(query.text, query.lang, qtype, True, quote, citations, hits)
 
 

@@ -46,6 +46,23 @@ def test_a_clause_only_one_plan_holds_names_no_other(tmp_path):
     assert "cũng có trong" not in answer_text(reply)
 
 
+def test_a_plan_from_the_same_template_with_another_deadline_is_not_named(tmp_path):
+    # one passage, two sentences besides the deadline: near-duplicates, but the quoted clause differs
+    lead = ("Ủy ban nhân dân các huyện, thị xã, thành phố tổ chức đánh giá, xét công nhận xã, phường, thị trấn "
+            "phù hợp với trẻ em theo đúng quy trình, tiêu chuẩn quy định; lập hồ sơ đề nghị khen thưởng.\n")
+    plans = {"same": ("vi", [lead + CLAUSE]), "other": ("vi", [lead + CLAUSE.replace("30/12", "15/12")]),
+             "main": ("vi", [lead + CLAUSE, OTHER])}
+    metas = {d: DocMeta(title=f"Kế hoạch {d}", lang="vi", number=f"{d}/KH") for d in plans}
+    reply = ask(tmp_path, plans, metas, "Hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào?")
+    folded = {c.doc_id for c in reply.hits[0].also} | {reply.hits[0].chunk.doc_id}
+    assert folded == {"same", "other", "main"}  # shown once ...
+    assert reply.found and reply.citations[0].doc_id == reply.hits[0].chunk.doc_id
+    named = {reply.citations[0].doc_id} | {r.doc_id for r in reply.citations[0].also_in}
+    quoted = "30/12" if "30/12" in reply.text else "15/12"
+    assert quoted in reply.text and named == {d for d, (_, passages) in plans.items() if quoted in passages[0]}
+    assert len(named) < 3  # ... but only the plans with the same deadline are named
+
+
 def test_also_in_line_in_chinese_names_documents_by_number_else_title():
     refs = (
         DocRef("a", "关于做好2020年春耕生产工作的通知", "川疫指发〔2020〕17号"),
