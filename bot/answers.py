@@ -35,7 +35,7 @@ class CitedPassage:
     quote: str
     period_ended: str | None
     passage: str  # the whole passage the quote was taken from
-    also_in: tuple[DocRef, ...] = ()  # other documents holding the same passage
+    also_in: tuple[DocRef, ...] = ()  # other documents whose copy of the passage holds the quote
 
 
 @dataclass(frozen=True)

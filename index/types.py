@@ -94,7 +94,7 @@ class Citation:
     quote: str
     period_ended: str | None = None  # "2016-2020" when the plan's period is over
     chunk_id: str | None = None  # the passage the quote comes from
-    also_in: tuple[DocRef, ...] = ()  # other documents holding the same passage, in rank order
+    also_in: tuple[DocRef, ...] = ()  # other documents whose copy of the passage holds the quote, in rank order
 
 
 @dataclass
