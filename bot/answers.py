@@ -12,7 +12,7 @@ import secrets
 from dataclasses import asdict, dataclass, field
 
 from index.tokenize import tokenize
-from index.types import Answer, Citation, Hit
+from index.types import Answer, Citation, DocRef, Hit
 
 RELATED_PASSAGES = 2
 
@@ -35,6 +35,7 @@ class CitedPassage:
     quote: str
     period_ended: str | None
     passage: str  # the whole passage the quote was taken from
+    also_in: tuple[DocRef, ...] = ()  # other documents whose copy of the passage holds the quote
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,10 @@ class AnswerRecord:
     @classmethod
     def from_json(cls, text: str) -> AnswerRecord:
         d = json.loads(text)
-        d["citations"] = [CitedPassage(**c) for c in d.get("citations", [])]
+        d["citations"] = [
+            CitedPassage(**{**c, "also_in": tuple(DocRef(**r) for r in c.get("also_in", ()))})
+            for c in d.get("citations", [])
+        ]
         d["related"] = [Passage(**p) for p in d.get("related", [])]
         return cls(**d)
 
@@ -101,6 +105,7 @@ def record_from_answer(answer: Answer, titles: dict[str, str], key: str | None =
                 quote=c.quote,
                 period_ended=c.period_ended,
                 passage=hit.chunk.text if hit else c.quote,
+                also_in=c.also_in,
             )
         )
     related = []

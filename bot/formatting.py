@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from index.lang import rules
+from index.render import also_in_names
 from index.types import DocMeta
 
 from . import callbacks as cb
@@ -190,8 +191,9 @@ def _label(text: str, lang: str, tag: str = "b") -> list[Span]:
 
 
 def answer_blocks(record: AnswerRecord) -> list[Block]:
-    """The reply to a question: the direct answer, the quoted clause, document and section, in
-    the language of the question (the engine's labels)."""
+    """The reply to a question: the direct answer, the quoted clause, document and section (and
+    the other documents holding the same clause), in the language of the question (the engine's
+    labels)."""
     lang = record.lang
     labels = rules(lang).LABELS
     if not record.found:
@@ -206,6 +208,8 @@ def answer_blocks(record: AnswerRecord) -> list[Block]:
             cite.append(Span(f"\n{details}"))
         if c.section:
             cite += [Span("\n"), *_label(labels["section"], lang), Span(c.section)]
+        if c.also_in:
+            cite += [Span("\n"), *_label(labels["also_in"], lang), Span(also_in_names(c.also_in, lang))]
         if c.period_ended:
             cite += [Span("\n"), Span("⚠️ " + labels["period_ended"].format(period=c.period_ended), "i")]
         blocks.append(cite)

@@ -8,8 +8,9 @@ never touched. Passage embeddings are cached by content (index/embcache.py), so 
 after a pipeline change does not embed an unchanged passage again.
 
 Metrics are per *document*: the engine ranks passages, which are mapped to their corpus ``_id``
-at the first (best) passage of each; hit@k, MRR@10 and nDCG@10 (graded qrels) are computed over the
-first 10 distinct documents.
+at the first (best) passage of each; a passage's copies in other documents (near-duplicates the
+engine folds into it and names in its citation) follow its own document, in their fused order.
+hit@k, MRR@10 and nDCG@10 (graded qrels) are computed over the first 10 distinct documents.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from index.types import DocMeta, Document, Hit
 
 from .datasets import BeirSet, load_beir, normalize
 from .memo import QueryMemo, prefetch_questions
-from .metrics import answer_correct, distinct_documents, first_relevant_rank, ndcg_at_10, rank_scores
+from .metrics import answer_correct, first_relevant_rank, ndcg_at_10, rank_scores
 
 # Bump when corpus_documents() changes what a record becomes: cached evaluation indexes are rebuilt.
 RECIPE_VERSION = 1
@@ -134,25 +135,28 @@ def has_answers(beir: BeirSet) -> bool:
 def _fill(engine: Engine, question: str, mode: str, hits: list[Hit]) -> list[Hit]:
     """More passages (searching deeper) when ``hits`` hold fewer than DOCS_KEPT documents (none
     when the engine found nothing to search for)."""
-    if not hits or len(distinct_documents([h.chunk.doc_id for h in hits])) >= DOCS_KEPT:
+    if not hits or len(best_per_document(hits)) >= DOCS_KEPT:
         return hits
     deeper = Retriever(engine.index, engine.embedder, engine.settings.with_(candidates=DEEPER_CANDIDATES))
     limit = getattr(engine.settings, "max_question_chars", None)  # as Engine.ask
     more = deeper.search(deeper.query(question[:limit]), k=DEEPER_CANDIDATES, mode=mode)
-    seen = {h.chunk.doc_id for h in hits}
+    seen = {c.doc_id for h in hits for c in (h.chunk, *h.also)}
     return hits + [h for h in more if h.chunk.doc_id not in seen]
 
 
 def best_per_document(hits: list[Hit], n: int = DOCS_KEPT) -> list[Hit]:
-    """The first (best-ranked) passage of each document, for the first ``n`` documents."""
+    """The first (best-ranked) passage of each document, for the first ``n`` documents. A hit's
+    copies in other documents are shown with it, so their documents come right after its own
+    (at its score)."""
     out: list[Hit] = []
     seen: set[str] = set()
     for h in hits:
-        if h.chunk.doc_id not in seen:
-            seen.add(h.chunk.doc_id)
-            out.append(h)
-            if len(out) == n:
-                break
+        for chunk in (h.chunk, *h.also):
+            if chunk.doc_id not in seen:
+                seen.add(chunk.doc_id)
+                out.append(h if chunk is h.chunk else Hit(chunk, h.score))
+                if len(out) == n:
+                    return out
     return out
 
 
@@ -233,9 +237,10 @@ def copies_note(beir: BeirSet, rows_by_retriever: dict[str, list[dict]]) -> str 
             "hold a copy of a relevant document instead)"
         )
     return (
-        f"{len(copies)} corpus documents repeat another one's text under a different id; the engine shows "
-        "one copy (near-duplicate passages are dropped) and the qrels name one. Counting an identical copy "
-        "of a relevant document as relevant (not in metrics.json): " + "; ".join(figures) + "."
+        f"{len(copies)} corpus documents repeat another one's text under a different id and the qrels name "
+        "one; the engine shows a near-duplicate passage once and ranks its other documents right after it. "
+        "Counting an identical copy of a relevant document as relevant (not in metrics.json): "
+        + "; ".join(figures) + "."
     )
 
 

@@ -19,7 +19,7 @@ from .lexical import LexicalIndex
 from .retrieve import Query
 from .sentences import split_clauses, split_sentences
 from .tokenize import normalize, tokenize
-from .types import Answer, Citation, DocMeta, Document, Hit
+from .types import Answer, Citation, DocMeta, DocRef, Document, Hit
 
 QTYPES = ("deadline", "responsibility", "eligibility", "amount", "target")
 MAX_ANSWER_CHARS = 300
@@ -306,7 +306,7 @@ def _trim(c: _Candidate, weights: _Weights, qtype: str, wants: _Wants) -> str:
     return window if lo == 0 else "…" + window
 
 
-def citation(hit: Hit, meta: DocMeta, quote: str, year: int) -> Citation:
+def citation(hit: Hit, meta: DocMeta, quote: str, year: int, also_in: tuple[DocRef, ...] = ()) -> Citation:
     ended = meta.period if meta.period and meta.period_end and meta.period_end < year else None
     return Citation(
         doc_id=hit.chunk.doc_id,
@@ -317,7 +317,24 @@ def citation(hit: Hit, meta: DocMeta, quote: str, year: int) -> Citation:
         quote=quote,
         period_ended=ended,
         chunk_id=hit.chunk.chunk_id,
+        also_in=also_in,
     )
+
+
+def copies_named(hit: Hit, documents: dict[str, Document], clause: tuple[str, ...]) -> tuple[DocRef, ...]:
+    """The other documents whose copy of the hit's passage holds the quoted ``clause`` word for
+    word: a near-duplicate passage of a plan written from the same template may differ in just the
+    date or amount quoted, and that plan does not carry the same rule."""
+    wanted = [_plain(part) for part in clause]
+    return tuple(
+        DocRef(c.doc_id, documents[c.doc_id].meta.title, documents[c.doc_id].meta.number)
+        for c in hit.also
+        if c.doc_id in documents and all(part in _plain(c.text) for part in wanted)
+    )
+
+
+def _plain(text: str) -> str:
+    return " ".join(normalize(text).split())
 
 
 def confidence(weights: _Weights, best: _Candidate, qtype: str, wants: _Wants) -> float:
@@ -359,7 +376,9 @@ def answer(
         return Answer(query.text, query.lang, qtype, False, lang_rules.NOT_FOUND, [], hits)
     quote = _trim(best, weights, qtype, wants)
     best_hit = hits[best.hit_index]
-    citations = [citation(best_hit, documents[best_hit.chunk.doc_id].meta, quote, year)]
+    # the quoted passage may be republished verbatim in other plans: the citation names them too
+    meta = documents[best_hit.chunk.doc_id].meta
+    citations = [citation(best_hit, meta, quote, year, copies_named(best_hit, documents, (best.text, *best.items)))]
     return Answer(query.text, query.lang, qtype, True, quote, citations, hits)
 
 

@@ -56,7 +56,8 @@ class Settings:
     # script): its own BM25 lists (passages, documents) count foreign_lexical_weight in hybrid
     min_lang_share: float = 0.01
     foreign_lexical_weight: float = 0.0
-    near_duplicate_jaccard: float = 0.8  # passages sharing more tokens than this are shown once
+    # passages sharing more tokens than this are shown once, the others' documents named with it
+    near_duplicate_jaccard: float = 0.8
 
     # answering
     top_k: int = 10

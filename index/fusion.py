@@ -1,6 +1,10 @@
-"""Fuse ranked lists from several retrievers, and keep near-duplicate passages out of the top."""
+"""Fuse ranked lists from several retrievers, and fold near-duplicate passages into one."""
 
 from __future__ import annotations
+
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def reciprocal_rank_fusion(
@@ -28,14 +32,20 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def drop_near_duplicates(items: list, token_sets: list[set[str]], threshold: float) -> list:
-    """Keep each item unless it shares more than ``threshold`` (Jaccard) with one kept before it."""
-    kept, kept_sets = [], []
+def fold_near_duplicates(items: list[T], token_sets: list[set[str]], threshold: float) -> list[tuple[T, list[T]]]:
+    """Keep each item unless it shares more than ``threshold`` (Jaccard) with one kept before it;
+    such a near-duplicate is folded into the first kept item it matches instead of dropped (a clause
+    republished in another document is shown once, and that document can still be named).
+    Returns (kept item, its near-duplicates in order), kept items in order."""
+    kept: list[tuple[T, list[T]]] = []
+    kept_sets: list[set[str]] = []
     for item, tokens in zip(items, token_sets):
-        if any(jaccard(tokens, other) > threshold for other in kept_sets):
-            continue
-        kept.append(item)
-        kept_sets.append(tokens)
+        host = next((i for i, other in enumerate(kept_sets) if jaccard(tokens, other) > threshold), None)
+        if host is None:
+            kept.append((item, []))
+            kept_sets.append(tokens)
+        else:
+            kept[host][1].append(item)
     return kept
 
 

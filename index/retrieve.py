@@ -1,4 +1,4 @@
-"""Question → ranked passages: BM25 and dense search, fused, near-duplicates removed.
+"""Question → ranked passages: BM25 and dense search, fused, near-duplicates folded into one.
 
 Hybrid retrieval fuses, by weighted reciprocal rank: BM25 over passages, BM25 over the question's
 glossary terms in the other language, dense search, and BM25 over whole documents (a passage of
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -20,12 +20,12 @@ import numpy as np
 from .chunking import indexed_document_text
 from .config import Settings
 from .embedding import Embedder
-from .fusion import add_group_ranking, drop_near_duplicates, reciprocal_rank_fusion
+from .fusion import add_group_ranking, fold_near_duplicates, reciprocal_rank_fusion
 from .lang import glossary, question_lang, vi
 from .lexical import LexicalIndex, top_k
 from .store import StoredIndex
 from .tokenize import tokenize, tokenize_question
-from .types import Hit
+from .types import Chunk, Hit
 
 MODES = ("bm25", "dense", "hybrid")
 
@@ -176,10 +176,10 @@ class Retriever:
             )
             for i, score, ranks in fused[: max(k * 3, k + 10)]
         ]
-        hits = drop_near_duplicates(
+        folded = fold_near_duplicates(
             hits, [_token_set(h.chunk.text) for h in hits], self.settings.near_duplicate_jaccard
         )
-        return hits[:k]
+        return [replace(hit, also=_other_documents(hit, [c.chunk for c in copies])) for hit, copies in folded[:k]]
 
     def _add_documents(self, fused, query: Query, bm25_scores: np.ndarray | None, weight: float):
         """Fold in BM25 over whole documents; a ranked document none of whose passages is a
@@ -197,6 +197,17 @@ class Retriever:
             fused, "document", [d for d, _ in ranked], lambda i: int(view.of_passage[i]), representative,
             weight=weight, k=self.settings.rrf_k,
         )
+
+
+def _other_documents(hit: Hit, copies: list[Chunk]) -> list[Chunk]:
+    """A hit's copies, the first one of each other document (a copy in its own document adds no
+    document to name)."""
+    out, seen = [], {hit.chunk.doc_id}
+    for c in copies:
+        if c.doc_id not in seen:
+            seen.add(c.doc_id)
+            out.append(c)
+    return out
 
 
 @lru_cache(maxsize=50_000)

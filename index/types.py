@@ -68,6 +68,18 @@ class Hit:
     score: float
     ranks: dict[str, int] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)  # raw: BM25 score, cosine
+    # the same passage in other documents (near-duplicates ranked below it), one per document, in
+    # rank order: shown once, but every document holding it is named
+    also: list[Chunk] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DocRef:
+    """A document named by a citation without being quoted: one that holds the same clause."""
+
+    doc_id: str
+    title: str
+    number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,7 @@ class Citation:
     quote: str
     period_ended: str | None = None  # "2016-2020" when the plan's period is over
     chunk_id: str | None = None  # the passage the quote comes from
+    also_in: tuple[DocRef, ...] = ()  # other documents whose copy of the passage holds the quote, in rank order
 
 
 @dataclass

@@ -273,6 +273,8 @@ LABELS = {
     "quote": "Trích",
     "period_ended": "Lưu ý: thời hạn thực hiện của kế hoạch này ({period}) đã kết thúc.",
     "more": "Các đoạn liên quan khác",
+    "also_in": "Nội dung này cũng có trong",
+    "also_more": "và {n} văn bản khác",
 }
 
 NOT_FOUND = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from dataclasses import replace
 
 import pytest
 
@@ -16,6 +17,7 @@ from bot.app import REDACTED, RedactSecrets
 from bot.config import BotSettings, ConfigError, parse_admin_ids
 from bot.i18n import STRINGS, lang_from_code
 from bot.storage import Storage
+from index.types import DocRef
 from bot.throttle import Throttle, Verdict
 from bot.uploads import UploadRejected, safe_name, unique_path
 from policyqa.cli import main as cli_main
@@ -83,6 +85,20 @@ def test_escaping_user_and_document_text():
     plain = parse_telegram_html(message)
     assert "«Hạn <b>chót</b> & hồ sơ»" in plain and "Kế hoạch <i>x</i> & y" in plain and "I. <Mục>" in plain
     assert "02/01/2020" in plain
+
+
+def test_an_answer_names_the_other_plans_holding_the_same_clause():
+    refs = tuple(DocRef(f"d{i}.txt", f"Kế hoạch {i}", f"{i}/KH-UBND" if i != 2 else None) for i in range(1, 6))
+    cited = CitedPassage("d.txt", "Kế hoạch", "9/KH", None, "I. Mục", "Hạn 30/12", None, "p", also_in=refs)
+    record = AnswerRecord(key="abcdefgh12", question="q", lang="vi", qtype="deadline", found=True, text="Hạn 30/12",
+                          citations=[cited])
+    plain = parse_telegram_html(fmt.pack(fmt.answer_blocks(record))[0])
+    assert "Nội dung này cũng có trong: 1/KH-UBND; Kế hoạch 2; 3/KH-UBND và 2 văn bản khác" in plain
+    zh = parse_telegram_html(fmt.pack(fmt.answer_blocks(replace(record, lang="zh")))[0])
+    assert "相同内容另见：1/KH-UBND；Kế hoạch 2；3/KH-UBND等另2份文件" in zh
+    assert AnswerRecord.from_json(record.to_json()) == record  # the stored answer keeps them
+    alone = replace(record, citations=[replace(cited, also_in=())])
+    assert "cũng có trong" not in parse_telegram_html(fmt.pack(fmt.answer_blocks(alone))[0])
 
 
 def test_fake_server_html_check_is_strict():

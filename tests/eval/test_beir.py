@@ -94,6 +94,18 @@ def test_best_passage_per_document():
     assert [(h.chunk.doc_id, h.chunk.ordinal) for h in top] == [("a", 0), ("b", 2), ("c", 4)]
 
 
+def test_a_passages_copies_rank_right_after_its_document():
+    chunk = lambda d, i=0: Chunk(f"{d}#{i}", d, i, "t")  # noqa: E731
+    hits = [
+        Hit(chunk("a"), 0.9, also=[chunk("x"), chunk("b", 3)]),  # the same passage in x and b
+        Hit(chunk("b"), 0.8),  # b was named already: not again
+        Hit(chunk("c"), 0.7, also=[chunk("y")]),
+    ]
+    top = beir.best_per_document(hits, n=4)
+    assert [h.chunk.doc_id for h in top] == ["a", "x", "b", "c"]
+    assert [(h.chunk.ordinal, h.score) for h in top[1:3]] == [(0, 0.9), (3, 0.9)]  # the copy's passage, at its host's score
+
+
 @pytest.fixture(scope="module")
 def embedder():
     from index.embedding import Embedder

@@ -1,4 +1,4 @@
-from index.fusion import add_group_ranking, drop_near_duplicates, jaccard, reciprocal_rank_fusion
+from index.fusion import add_group_ranking, fold_near_duplicates, jaccard, reciprocal_rank_fusion
 
 
 def test_rrf_rewards_agreement_between_retrievers():
@@ -14,11 +14,14 @@ def test_rrf_weights_shift_the_balance():
     assert reciprocal_rank_fusion(rankings, weights={"dense": 2.0})[0][0] == 2
 
 
-def test_near_duplicates_are_shown_once_and_distinct_passages_kept():
+def test_near_duplicates_are_shown_once_folded_into_the_better_ranked_passage():
     a = {"kinh", "phi", "5.444", "trieu", "dong"}
-    items = ["a", "a-copy", "b"]
-    kept = drop_near_duplicates(items, [a, set(a) | {"x"}, {"so", "y", "te"}], threshold=0.8)
-    assert kept == ["a", "b"]
+    items = ["a", "b", "a-copy", "a-copy-2", "c"]
+    token_sets = [a, {"so", "y", "te"}, set(a) | {"x"}, set(a), {"tre", "em"}]
+    folded = fold_near_duplicates(items, token_sets, threshold=0.8)
+    assert folded == [("a", ["a-copy", "a-copy-2"]), ("b", []), ("c", [])]  # distinct ones kept, in order
+    # a copy that only resembles (Jaccard 5/7) is a passage of its own
+    assert [kept for kept, _ in fold_near_duplicates(["a", "near"], [a, set(a) | {"x", "y"}], 0.8)] == ["a", "near"]
     assert jaccard(set(), a) == 0.0
 
 

@@ -1,4 +1,4 @@
-"""Hybrid retrieval rules: whole-document evidence, and BM25 left out where it cannot match."""
+"""Hybrid retrieval rules: whole-document evidence, BM25 left out where it cannot match, copies folded."""
 
 from __future__ import annotations
 
@@ -26,11 +26,12 @@ class ConstantEmbedder:
         return np.ones((len(texts), self.dim), np.float32) / np.sqrt(self.dim)
 
 
-def make_index(tmp_path: Path, docs: dict[str, tuple[str, list[str]]]) -> StoredIndex:
-    """docs: id → (language, passages)."""
+def make_index(tmp_path: Path, docs: dict[str, tuple[str, list[str]]], metas: dict[str, DocMeta] | None = None) -> StoredIndex:
+    """docs: id → (language, passages); metas: id → metadata (default: no title)."""
     documents, chunks = {}, []
     for doc_id, (lang, passages) in docs.items():
-        documents[doc_id] = Document(doc_id, "\n".join(passages), DocMeta(title="", lang=lang), sha256=doc_id)
+        meta = (metas or {}).get(doc_id) or DocMeta(title="", lang=lang)
+        documents[doc_id] = Document(doc_id, "\n".join(passages), meta, sha256=doc_id)
         chunks += [Chunk(f"{doc_id}#{i}", doc_id, i, text) for i, text in enumerate(passages)]
     vectors = np.random.default_rng(0).normal(size=(len(chunks), ConstantEmbedder.dim)).astype(np.float32)
     return StoredIndex(
@@ -86,3 +87,24 @@ def test_glossary_share_is_the_translated_part_of_the_question():
     query = prepare_query("Thanh Hóa tỷ số giới tính khi sinh năm 2020 là bao nhiêu", None)
     assert 0.0 < Retriever.glossary_share(query) <= 1.0
     assert Retriever.glossary_share(prepare_query("không có từ nào trong từ điển", None)) == 0.0
+
+
+CLAUSE = "Hồ sơ đề nghị khen thưởng gửi về Sở Lao động chậm nhất ngày 30/12 hàng năm"
+
+
+def test_a_clause_republished_in_other_documents_is_shown_once_naming_them(tmp_path):
+    stored = make_index(tmp_path, {
+        "a": ("vi", [CLAUSE, "Sở Y tế phối hợp giám sát", CLAUSE + "."]),  # a copy inside its own document
+        "b": ("vi", ["Kinh phí thực hiện do ngân sách tỉnh bảo đảm", CLAUSE]),
+        "c": ("vi", [CLAUSE + " theo quy định"]),  # nearly the same words: a copy too
+        "d": ("vi", ["Hồ sơ đề nghị công nhận xã đạt chuẩn gửi về Sở Lao động"]),
+    })
+    retriever = Retriever(stored, ConstantEmbedder(), Settings(dense_weight=0.0))
+    hits = retriever.search(prepare_query("hồ sơ khen thưởng gửi chậm nhất khi nào", None), k=4)
+    with_clause = [h for h in hits if "30/12" in h.chunk.text]
+    assert len(with_clause) == 1  # shown once ...
+    [top] = with_clause
+    named = [c.doc_id for c in top.also]
+    assert sorted([top.chunk.doc_id, *named]) == ["a", "b", "c"]  # ... naming every document holding it, each once
+    assert len(hits) == 4 and len({h.chunk.text.rstrip(".") for h in hits}) == 4  # still k distinct passages
+    assert all(not h.also for h in hits if h is not top)
