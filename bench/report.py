@@ -55,11 +55,12 @@ def render(results: dict) -> str:
             rows.append([
                 s["size"], s["docs"], r["n"], f"{r['p50_ms']:.0f} / {r['p95_ms']:.0f} / {r['p99_ms']:.0f}",
                 f"{a['p50_ms']:.0f} / {a['p95_ms']:.0f} / {a['p99_ms']:.0f}", f"{s['cold_start_s']:.1f}",
+                f"{s.get('load_s', float('nan')):.2f}",
                 f"{s['serve_peak_rss_mib']:.0f}", f"{s.get('build_peak_rss_mib', float('nan')):.0f}",
                 f"{s['child_peak_rss_mib']:.0f}", f"{s['add_one_s']:.1f}", s.get("measured_at", ""),
             ])
         out.append(table(["size", "docs", "queries", "retrieve p50/p95/p99 ms", "full answer p50/p95/p99 ms",
-                          "cold start s", "serving peak RSS MiB", "build peak RSS MiB",
+                          "cold start s", "index load s", "serving peak RSS MiB", "build peak RSS MiB",
                           "whole run peak RSS MiB (build, queries, add one)", "add one doc s", "measured"], rows))
         out += ["", "Cold start: a fresh `policyqa ask` process over the built index, best of 3 (" + "; ".join(
             f"{s['size']}: {s['cold_start_all_s']}" for s in sizes) + " s). Adding one document: `build_index` "

@@ -119,13 +119,14 @@ def build_index(
     )
 
     vocab = dict(previous.vocab) if previous else {}
+    dim = previous.manifest.get("dim") if previous else None
     t = time.perf_counter()
     if appending:
         kept = previous.segments
         merged = [store.read_segment(folder) for folder in kept[1:]] if len(kept) >= MAX_SEGMENTS else []
         kept = kept[: len(kept) - len(merged)]
         seconds["previous"] = time.perf_counter() - t
-        new, embedded = _segment(added, vocab, settings, embedder, progress, seconds)
+        new, embedded = _segment(added, vocab, settings, embedder, progress, seconds, dim)
         segments = [Segment.concat([*merged, new])]
         passage_tokens = TokenIds.concat([TokenIds.load(f / "passage_tokens.npz") for f in kept] + [segments[0].passage_tokens])
         document_tokens = TokenIds.concat([TokenIds.load(f / "document_tokens.npz") for f in kept] + [segments[0].document_tokens])
@@ -140,7 +141,7 @@ def build_index(
         old = Segment.concat([store.read_segment(f) for f in previous.segments]) if previous else None
         reused = _select(old, unchanged) if old else None
         seconds["previous"] = time.perf_counter() - t
-        new, embedded = _segment(added, vocab, settings, embedder, progress, seconds)
+        new, embedded = _segment(added, vocab, settings, embedder, progress, seconds, dim)
         whole = Segment.concat([s for s in (reused, new) if s is not None])
         whole, vocab = _compact(whole, vocab)
         segments, passage_tokens, document_tokens = [whole], whole.passage_tokens, whole.document_tokens
@@ -169,7 +170,7 @@ def build_index(
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "settings": settings.index_signature(),
         "model_name": embedder.name,
-        "dim": embedder.dim,
+        "dim": int(segments[0].vectors.shape[1]),
         "documents": described,
         "chunks": n_chunks,
         "skipped": [{"file": f, "reason": r} for f, r in skipped],
@@ -190,7 +191,7 @@ def build_index(
 
 def _segment(
     documents: list[Document], vocab: dict[str, int], settings: Settings, embedder: Embedder, progress: bool,
-    seconds: dict[str, float],
+    seconds: dict[str, float], dim: int | None = None,
 ) -> tuple[Segment, int]:
     """Chunk, tokenize (into ids of ``vocab``, which grows) and embed ``documents``; also the number
     of passages the model embedded (the rest came from the embedding cache)."""
@@ -210,7 +211,8 @@ def _segment(
 
     # the model sees the passage alone (measured: titles on every passage blur them together)
     passages = [c.text for c in chunks]
-    vectors = cache.embed(passages, embed_missing) if chunks else np.zeros((0, embedder.dim), np.float32)
+    # no passages: the previous build's width, so that removing a document never loads the model
+    vectors = cache.embed(passages, embed_missing) if chunks else np.zeros((0, dim or embedder.dim), np.float32)
     cache.close()
     seconds["embed"] = time.perf_counter() - t
 

@@ -104,3 +104,22 @@ def test_a_loaded_index_ranks_whole_documents_without_tokenizing_them(fast_setti
     view = retrieve.DocumentView.of(stored)
     assert len(view.ids) == len(stored.documents)
     assert view.lexical.search(["khen", "thưởng"], 3)
+
+
+class _NoModel(HashingEmbedder):
+    """An embedder that must not be used: loading the real model costs seconds."""
+
+    @property
+    def dim(self):
+        raise AssertionError("the model was loaded")
+
+    def embed_passages(self, texts, show_progress=False):
+        raise AssertionError("a cached passage was embedded again")
+
+
+def test_rebuilds_and_removals_never_load_the_model_when_every_passage_is_cached(fast_settings):
+    build_index(fast_settings, embedder=HashingEmbedder(), progress=False)
+    report = build_index(fast_settings, embedder=_NoModel(), progress=False, rebuild=True)
+    assert report.embedded == 0 and store.read_manifest(fast_settings.index_dir)["dim"] == HashingEmbedder.dim
+    sorted(fast_settings.corpus_dir.iterdir())[0].unlink()
+    assert build_index(fast_settings, embedder=_NoModel(), progress=False).documents == 4
