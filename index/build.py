@@ -128,8 +128,9 @@ def build_index(
         seconds["previous"] = time.perf_counter() - t
         new, embedded = _segment(added, vocab, settings, embedder, progress, seconds, dim)
         segments = [Segment.concat([*merged, new])]
-        passage_tokens = TokenIds.concat([TokenIds.load(f / "passage_tokens.npz") for f in kept] + [segments[0].passage_tokens])
-        document_tokens = TokenIds.concat([TokenIds.load(f / "document_tokens.npz") for f in kept] + [segments[0].document_tokens])
+        tokens = [store.read_tokens(f) for f in kept] + [(segments[0].passage_tokens, segments[0].document_tokens)]
+        passage_tokens = TokenIds.concat([p for p, _ in tokens])
+        document_tokens = TokenIds.concat([d for _, d in tokens])
         restorer = store.load_restorer(previous.path).with_texts(d.text for d in added if d.meta.lang == "vi")
         described = {**previous.manifest["documents"], **_described(added)}
         n_chunks = previous.manifest["chunks"] + len(new.chunks)

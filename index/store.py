@@ -157,14 +157,17 @@ def write_segment(folder: Path, segment: Segment) -> None:
 
 
 def read_segment(folder: Path) -> Segment:
-    documents = list(_read_documents(folder))
     return Segment(
-        documents,
+        list(_read_documents(folder)),
         [Chunk.from_dict(row) for row in read_jsonl(folder / "chunks.jsonl")],
         np.load(folder / "vectors.npy"),
-        TokenIds.load(folder / "passage_tokens.npz"),
-        TokenIds.load(folder / "document_tokens.npz"),
+        *read_tokens(folder),
     )
+
+
+def read_tokens(folder: Path) -> tuple[TokenIds, TokenIds]:
+    """A segment's token ids only (passages, whole documents): what an update rebuilds BM25 from."""
+    return TokenIds.load(folder / "passage_tokens.npz"), TokenIds.load(folder / "document_tokens.npz")
 
 
 def _read_documents(folder: Path) -> Iterator[Document]:
