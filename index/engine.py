@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import TYPE_CHECKING
 
 from . import store
 from .answer import answer
-from .build import BuildReport, build_index
 from .config import Settings
 from .embedding import Embedder
 from .facts.answers import answer_with_facts
 from .lang import glossary
 from .retrieve import Retriever
 from .types import Answer, Hit
+
+if TYPE_CHECKING:  # building pulls in every file reader (PDF, HTML, DOCX): answering needs none
+    from .build import BuildReport
 
 
 class Engine:
@@ -45,6 +48,8 @@ class Engine:
 
     def build(self, *, rebuild: bool = False, progress: bool = True) -> BuildReport:
         """Build or update the index, then answer from the new one."""
+        from .build import build_index
+
         report = build_index(self.settings, embedder=self.embedder, rebuild=rebuild, progress=progress)
         self.reload()
         return report
