@@ -36,7 +36,9 @@ def test_adding_a_document_writes_only_it_and_matches_a_full_build(fast_settings
     (fast_settings.corpus_dir / "zz_new.txt").write_text(NEW, "utf-8")
     tokenized, parsed = [], []
     real_tokenize, real_load = build.tokenize, build.iter_corpus.__globals__["load_document"]
+    real_document = build.tokenize_document
     monkeypatch.setattr(build, "tokenize", lambda text: tokenized.append(text) or real_tokenize(text))
+    monkeypatch.setattr(build, "tokenize_document", lambda text: tokenized.append(text) or real_document(text))
     monkeypatch.setitem(build.iter_corpus.__globals__, "load_document",
                         lambda path, *a, **k: parsed.append(path.name) or real_load(path, *a, **k))
 
