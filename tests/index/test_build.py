@@ -106,3 +106,18 @@ def test_a_loaded_index_ranks_whole_documents_without_tokenizing_them(fast_setti
     view = retrieve.DocumentView.of(stored)
     assert len(view.ids) == len(stored.documents)
     assert view.lexical.search(["khen", "thưởng"], 3)
+
+
+def test_the_built_whole_document_bm25_has_the_chinese_pairs_the_question_side_looks_for(fast_settings):
+    from dataclasses import replace
+
+    import index.retrieve as retrieve
+    from index.tokenize import tokenize_document
+
+    build_index(fast_settings, embedder=HashingEmbedder(), progress=False)
+    stored = store.load(fast_settings.index_dir)
+    built = retrieve.DocumentView.of(stored).lexical
+    made_at_load = retrieve.DocumentView.of(replace(stored, document_lexical=None, path=stored.path / "x")).lexical
+    assert "疾人" in built.vocab and "疾人" in made_at_load.vocab  # a pair, no jieba word
+    question = tokenize_document("民政局的整体支出绩效怎么样", question=True)
+    assert built.search(question, 5) == made_at_load.search(question, 5)
