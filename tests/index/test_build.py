@@ -121,3 +121,7 @@ def test_the_built_whole_document_bm25_has_the_chinese_pairs_the_question_side_l
     assert "疾人" in built.vocab and "疾人" in made_at_load.vocab  # a pair, no jieba word
     question = tokenize_document("民政局的整体支出绩效怎么样", question=True)
     assert built.search(question, 5) == made_at_load.search(question, 5)
+    # passages share the build's vocabulary but hold no pairs: for their BM25 and for answer
+    # selection's idf a pair is a token the corpus does not have (0, not the rarest of all)
+    assert not stored.lexical.holds("疾人") and stored.lexical.idf("疾人") == 0.0
+    assert stored.lexical.scores(["疾人"]) is None and stored.lexical.idf("残疾人") > 0
