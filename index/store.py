@@ -98,7 +98,13 @@ def check_compatible(manifest: dict, signature: dict) -> None:
             f"this one reads {FORMAT_VERSION}); rebuild it with: policyqa build --rebuild"
         )
     built = manifest.get("settings", {})
-    diffs = [f"{k}: built with {built.get(k)!r}, asked for {v!r}" for k, v in signature.items() if built.get(k) != v]
+    differ = [k for k, v in signature.items() if built.get(k) != v]
+    if differ == ["pipeline"]:  # same settings, another version's tokens or passages
+        raise IndexOutdatedError(
+            f"the index was made by another version of policyqa's pipeline ({built.get('pipeline')}, "
+            f"this one makes {signature['pipeline']}); rebuild it with: policyqa build --rebuild"
+        )
+    diffs = [f"{k}: built with {built.get(k)!r}, asked for {signature[k]!r}" for k in differ]
     if diffs:
         raise IndexMismatchError(
             "the index was built with other settings (" + "; ".join(diffs) + "). "

@@ -57,6 +57,31 @@ def words(text: str) -> list[str]:
     return [w for w in _segmenter().cut_for_search(text) if w.strip() and w not in STOPWORDS]
 
 
+# --- character pairs -----------------------------------------------------------------------------
+# Whole-document BM25 also gets every pair of neighbouring Han characters ("残疾人补贴" → 残疾 疾人
+# 人补 补贴): a question and a document that jieba cuts into different words still share pairs.
+# Measured over NCPQA's whole documents (BM25 alone, hit@10 / MRR@10): jieba words 0.959 / 0.829,
+# words plus pairs 0.975 / 0.871 (0.978 / 0.878 with pairs of the question's words of asking too,
+# which a question of only such words would then match). A pair is spelled like a two-character
+# word, so the two add up (pairs kept apart by a mark: 0.975 / 0.865).
+
+
+def pairs(run: str) -> list[str]:
+    """Overlapping character pairs of a CJK run (none for a single character)."""
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def question_pairs(run: str) -> list[str]:
+    """Pairs of a question's CJK run, only of characters a content word covers: the words of asking
+    and stop-words that the question's words leave out ("哪些", "多少", "的") make no pairs either,
+    nor do pairs reach across them ("哪些部门负责" → 部门 门负 负责)."""
+    kept = [False] * len(run)
+    for word, start, end in _segmenter().tokenize(run, mode="search"):
+        if word.strip() and word not in STOPWORDS and word not in QUESTION_STOPWORDS:
+            kept[start:end] = [True] * (end - start)
+    return [run[i : i + 2] for i in range(len(run) - 1) if kept[i] and kept[i + 1]]
+
+
 # --- sentences -----------------------------------------------------------------------------------
 SENTENCE_BREAK = re.compile(r"(?<=[。！？!?])(?![”’」』）)])")
 CLAUSE_BREAK = re.compile(r"(?<=[，、：,:；;])")

@@ -36,7 +36,9 @@ def test_adding_a_document_writes_only_it_and_matches_a_full_build(fast_settings
     (fast_settings.corpus_dir / "zz_new.txt").write_text(NEW, "utf-8")
     tokenized, parsed = [], []
     real_tokenize, real_load = build.tokenize, build.iter_corpus.__globals__["load_document"]
+    real_document = build.tokenize_document
     monkeypatch.setattr(build, "tokenize", lambda text: tokenized.append(text) or real_tokenize(text))
+    monkeypatch.setattr(build, "tokenize_document", lambda text: tokenized.append(text) or real_document(text))
     monkeypatch.setitem(build.iter_corpus.__globals__, "load_document",
                         lambda path, *a, **k: parsed.append(path.name) or real_load(path, *a, **k))
 
@@ -123,3 +125,22 @@ def test_rebuilds_and_removals_never_load_the_model_when_every_passage_is_cached
     assert report.embedded == 0 and store.read_manifest(fast_settings.index_dir)["dim"] == HashingEmbedder.dim
     sorted(fast_settings.corpus_dir.iterdir())[0].unlink()
     assert build_index(fast_settings, embedder=_NoModel(), progress=False).documents == 4
+
+
+def test_the_built_whole_document_bm25_has_the_chinese_pairs_the_question_side_looks_for(fast_settings):
+    from dataclasses import replace
+
+    import index.retrieve as retrieve
+    from index.tokenize import tokenize_document
+
+    build_index(fast_settings, embedder=HashingEmbedder(), progress=False)
+    stored = store.load(fast_settings.index_dir)
+    built = retrieve.DocumentView.of(stored).lexical
+    made_at_load = retrieve.DocumentView.of(replace(stored, document_lexical=None, path=stored.path / "x")).lexical
+    assert "疾人" in built.vocab and "疾人" in made_at_load.vocab  # a pair, no jieba word
+    question = tokenize_document("民政局的整体支出绩效怎么样", question=True)
+    assert built.search(question, 5) == made_at_load.search(question, 5)
+    # passages share the build's vocabulary but hold no pairs: for their BM25 and for answer
+    # selection's idf a pair is a token the corpus does not have (0, not the rarest of all)
+    assert not stored.lexical.holds("疾人") and stored.lexical.idf("疾人") == 0.0
+    assert stored.lexical.scores(["疾人"]) is None and stored.lexical.idf("残疾人") > 0

@@ -13,7 +13,7 @@ from index.dense import DenseIndex
 from index.lexical import LexicalIndex
 from index.retrieve import Retriever, document_view, prepare_query
 from index.store import StoredIndex
-from index.tokenize import tokenize
+from index.tokenize import tokenize, tokenize_question
 from index.types import Chunk, DocMeta, Document
 
 FILLER = "lorem ipsum"
@@ -108,3 +108,41 @@ def test_a_clause_republished_in_other_documents_is_shown_once_naming_them(tmp_p
     assert sorted([top.chunk.doc_id, *named]) == ["a", "b", "c"]  # ... naming every document holding it, each once
     assert len(hits) == 4 and len({h.chunk.text.rstrip(".") for h in hits}) == 4  # still k distinct passages
     assert all(not h.also for h in hits if h is not top)
+
+
+
+def zh_documents(small: str) -> dict[str, tuple[str, list[str]]]:
+    return {
+        "small": ("zh", [small, "补贴资金由市财政安排"]),
+        "large": ("zh", ["大型企业创业补贴", "另行规定"]),
+        "care": ("zh", ["养老服务机构建设", "床位运营补助"]),
+        "count": ("zh", ["统计享受政策多少人次", "按季度报送"]),
+    }
+
+
+def _document_ranking(stored: StoredIndex, question: str) -> list[str]:
+    """Documents in the order of the whole-document list of a hybrid search (dense out)."""
+    hits = Retriever(stored, ConstantEmbedder(), Settings(dense_weight=0.0)).search(prepare_query(question, None), k=8)
+    ranked = sorted((h for h in hits if "document" in h.ranks), key=lambda h: h.ranks["document"])
+    return list(dict.fromkeys(h.chunk.doc_id for h in ranked))
+
+
+@pytest.mark.parametrize("small, question", [
+    ("对新办小微企业给予一次性创业补贴", "小微企业创业补贴有多少？"),  # the document's 小微 is no jieba word
+    ("小微企业创业补贴，按有关规定执行", "对新办小微企业给予多少创业补贴？"),  # the question's 小微 is none
+])
+def test_a_chinese_document_jieba_cuts_otherwise_than_the_question_still_ranks_first(tmp_path, monkeypatch, small, question):
+    monkeypatch.setattr(retrieve, "MIN_DOCUMENTS", 1)
+    docs = zh_documents(small)
+    stored = make_index(tmp_path, docs)
+    # by jieba words alone "large" wins: "small" and the question share no word 小微
+    words_only = LexicalIndex.build([tokenize("\n".join(passages)) for _, passages in docs.values()])
+    assert list(docs)[words_only.search(tokenize_question(question), 1)[0][0]] == "large"
+    assert _document_ranking(stored, question)[0] == "small"  # the pairs 小微 微企 match
+
+
+def test_words_of_asking_do_not_rank_a_document_that_holds_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(retrieve, "MIN_DOCUMENTS", 1)
+    stored = make_index(tmp_path, zh_documents("小微企业创业补贴"))
+    assert "count" in _document_ranking(stored, "统计享受政策的人次")  # the document can be ranked ...
+    assert "count" not in _document_ranking(stored, "补贴是多少？")  # ... but not by "多少"

@@ -96,3 +96,21 @@ def test_an_index_of_an_older_version_is_rebuilt_when_the_engine_may_build(fast_
     engine = Engine.open(fast_settings, build_if_missing=True, progress=False, embedder=HashingEmbedder())
     assert engine.index.manifest["format"] == store.FORMAT_VERSION
     assert engine.ask("Hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào?").hits
+
+
+def test_an_index_of_another_pipeline_version_is_rebuilt_when_the_engine_may_build(fast_settings):
+    # new tokens (Chinese pairs in pipeline 4) need the index rebuilt; the embeddings are cached
+    build_index(fast_settings, embedder=HashingEmbedder(), progress=False)
+    manifest_path = store.current_build(fast_settings.index_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    old = fast_settings.index_signature()["pipeline"] - 1
+    manifest_path.write_text(json.dumps({**manifest, "settings": {**manifest["settings"], "pipeline": old}}))
+    with pytest.raises(store.IndexOutdatedError, match="policyqa build --rebuild"):
+        store.load(fast_settings.index_dir, fast_settings.index_signature())
+    engine = Engine.open(fast_settings, build_if_missing=True, progress=False, embedder=HashingEmbedder())
+    assert engine.index.manifest["settings"] == fast_settings.index_signature()
+    # another model is no version change: refused, not silently rebuilt
+    other = fast_settings.with_(model="some/other-model")
+    with pytest.raises(store.IndexMismatchError) as err:
+        store.load(other.index_dir, other.index_signature())
+    assert not isinstance(err.value, store.IndexOutdatedError)

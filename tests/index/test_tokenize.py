@@ -1,4 +1,4 @@
-from index.tokenize import tokenize
+from index.tokenize import tokenize, tokenize_document, tokenize_question
 
 
 def test_chinese_is_cut_into_words_not_whitespace_tokens():
@@ -15,3 +15,27 @@ def test_full_width_digits_match_half_width():
 def test_mixed_scripts_are_tokenized_per_run():
     toks = tokenize("Kon Tum 的报告截止日期 30/12")
     assert {"kon", "tum", "kon_tum", "报告", "截止", "30/12"} <= set(toks)
+
+
+def test_whole_documents_also_get_chinese_character_pairs():
+    toks = tokenize_document("对新办小微企业给予一次性创业补贴")
+    assert "小微" not in tokenize("对新办小微企业给予一次性创业补贴")  # jieba cuts it otherwise here ...
+    assert "小微" in tokenize_question("小微企业创业补贴有多少？")  # ... than in the question
+    assert {"小微", "微企", "企业", "创业"} <= set(toks)  # the pair still matches
+    assert set(tokenize("对新办小微企业给予一次性创业补贴")) <= set(toks)  # words stay
+
+
+def test_the_question_side_of_whole_documents_drops_the_words_of_asking_and_their_pairs():
+    toks = tokenize_document("2022年绥宁县残疾人两项补贴标准提高到多少？", question=True)
+    assert {"残疾人", "残疾", "疾人", "补贴", "标准"} <= set(toks)
+    assert "多少" not in toks and "到多" not in toks
+    assert tokenize_document("有哪些？是多少？", question=True) == []
+    assert "哪些" in tokenize_document("有哪些？是多少？")  # a document keeps them
+
+
+def test_vietnamese_tokens_are_the_same_for_whole_documents():
+    text = "Hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào? Sở Y tế chủ trì"
+    assert tokenize_document(text) == tokenize(text)
+    assert tokenize_document(text, question=True) == tokenize_question(text)
+    mixed = tokenize_document("Kon Tum 的报告截止日期")
+    assert {"kon_tum", "报告", "告截", "截止"} <= set(mixed)
