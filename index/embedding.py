@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .gcpause import paused_gc
+
 if TYPE_CHECKING:  # heavy imports stay lazy so commands that don't embed stay fast
     import torch
     from sentence_transformers import SentenceTransformer
@@ -682,11 +684,12 @@ class Embedder:
         # the bot answers from worker threads: load the model once, whoever asks first
         with self._load_lock:
             if self._st is None:
-                _configure_torch_threads()
-                import torch
+                with paused_gc():
+                    _configure_torch_threads()
+                    import torch
 
-                self._threads = torch.get_num_threads()
-                self._st = self._load_model()
+                    self._threads = torch.get_num_threads()
+                    self._st = self._load_model()
         return self._st
 
     def _load_model(self) -> SentenceTransformer:

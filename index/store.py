@@ -35,6 +35,7 @@ import numpy as np
 import orjson
 
 from .dense import DenseIndex
+from .gcpause import paused_gc
 from .lexical import LexicalIndex, TokenIds
 from .lang.vi import DiacriticRestorer
 from .types import Chunk, DocMeta, Document
@@ -287,7 +288,8 @@ def load(index_dir: Path, signature: dict | None = None) -> StoredIndex:
         if build is None:
             raise IndexMissingError(f"no index at {index_dir}; build one with: policyqa build")
         try:
-            return _load_build(build, signature)
+            with paused_gc():
+                return _load_build(build, signature)
         except (OSError, RuntimeError):  # faiss says RuntimeError for a file removed under it
             if attempt == 4 or current_build(index_dir) == build:  # still current: a real error
                 raise

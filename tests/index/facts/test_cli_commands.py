@@ -80,3 +80,17 @@ def test_help(capsys, command):
         main([command, "--help"])
     assert exit_.value.code == 0
     assert "no model is loaded" in capsys.readouterr().out
+
+
+def test_the_console_command_ends_quickly_without_losing_output(index_dir, tmp_path):
+    """`policyqa deadlines` as a process: it skips tearing down its heap at exit, yet its piped
+    (block-buffered) output and the calendar file it wrote are complete."""
+    import subprocess
+    import sys
+
+    ics = tmp_path / "x.ics"
+    done = subprocess.run([sys.executable, "-m", "policyqa.cli", "deadlines", "--ics", str(ics), "--index", str(index_dir)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "trước ngày 15 tháng 11 hằng năm" in done.stdout and "wrote" in done.stderr
+    assert Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
