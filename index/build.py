@@ -98,6 +98,7 @@ def build_index(
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
     previous = None if rebuild else _previous(settings)
+    seconds["previous"] = time.perf_counter() - t0  # reading what an update reuses
     known = previous.sha256 if previous else {}
     embedder = embedder or Embedder.from_settings(settings)
 
@@ -125,13 +126,15 @@ def build_index(
         kept = previous.segments
         merged = [store.read_segment(folder) for folder in kept[1:]] if len(kept) >= MAX_SEGMENTS else []
         kept = kept[: len(kept) - len(merged)]
-        seconds["previous"] = time.perf_counter() - t
+        tokens = [store.read_tokens(f) for f in kept]
+        restorer = store.load_restorer(previous.path)
+        seconds["previous"] += time.perf_counter() - t
         new, embedded = _segment(added, vocab, settings, embedder, progress, seconds, dim)
         segments = [Segment.concat([*merged, new])]
-        tokens = [store.read_tokens(f) for f in kept] + [(segments[0].passage_tokens, segments[0].document_tokens)]
+        tokens.append((segments[0].passage_tokens, segments[0].document_tokens))
         passage_tokens = TokenIds.concat([p for p, _ in tokens])
         document_tokens = TokenIds.concat([d for _, d in tokens])
-        restorer = store.load_restorer(previous.path).with_texts(d.text for d in added if d.meta.lang == "vi")
+        restorer = restorer.with_texts(d.text for d in added if d.meta.lang == "vi")
         described = {**previous.manifest["documents"], **_described(added)}
         n_chunks = previous.manifest["chunks"] + len(new.chunks)
 
@@ -141,7 +144,7 @@ def build_index(
         kept = []
         old = Segment.concat([store.read_segment(f) for f in previous.segments]) if previous else None
         reused = _select(old, unchanged) if old else None
-        seconds["previous"] = time.perf_counter() - t
+        seconds["previous"] += time.perf_counter() - t
         new, embedded = _segment(added, vocab, settings, embedder, progress, seconds, dim)
         whole = Segment.concat([s for s in (reused, new) if s is not None])
         whole, vocab = _compact(whole, vocab)

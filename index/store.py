@@ -141,11 +141,11 @@ class Segment:
 
     @classmethod
     def concat(cls, parts: list[Segment]) -> Segment:
-        dim = next((p.vectors.shape[1] for p in parts if p.vectors.ndim == 2), 0)
+        """One segment holding ``parts`` (at least one) in order."""
         return cls(
             [d for p in parts for d in p.documents],
             [c for p in parts for c in p.chunks],
-            np.concatenate([p.vectors for p in parts]) if parts else np.zeros((0, dim), np.float32),
+            np.concatenate([p.vectors for p in parts]),
             TokenIds.concat([p.passage_tokens for p in parts]),
             TokenIds.concat([p.document_tokens for p in parts]),
         )

@@ -3,9 +3,9 @@
 The build (``index/build.py``) writes it with ``write_facts`` (or ``add_facts`` when it only adds
 documents: the previous file is copied and the new documents' facts inserted) into the build
 folder before it is published, so the facts are published atomically with the rest of the index
-and always describe the same documents. Extraction is cheap (about 40 ms a document), but a document whose bytes (sha256) and
-the extractor's code (``EXTRACTOR_SIGNATURE``) are both unchanged since the current build has its
-facts copied over instead of extracted again.
+and always describe the same documents. Extraction is cheap (about 40 ms a document), but a
+document whose bytes (sha256) and the extractor's code (``EXTRACTOR_SIGNATURE``) are both
+unchanged since the current build has its facts copied over instead of extracted again.
 
 Tables: ``meta`` (format, extractor signature, counts), ``documents`` (metadata a fact answer or
 a calendar needs: title, number, date, period), ``facts`` (one row a fact: the columns queries
