@@ -20,7 +20,6 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from index import store
 from index.config import Settings
 from index.embedding import Embedder
 from index.engine import Engine
@@ -74,12 +73,8 @@ def run_qa(engine: Engine, items: list[QAItem], *, retriever: str = "hybrid", pr
 def open_engine(settings: Settings, *, embedder: Embedder | None = None, progress: bool = True) -> Engine:
     """The engine over ``settings``' corpus, building its index first when there is none (or when
     another version of policyqa wrote it)."""
-    engine = Engine(settings, embedder=QueryMemo(embedder or Embedder.from_settings(settings)))  # type: ignore[arg-type]
-    try:
-        engine.reload()
-    except (store.IndexMissingError, store.IndexOutdatedError):
-        engine.build(progress=progress)
-    return engine
+    memo = QueryMemo(embedder or Embedder.from_settings(settings))
+    return Engine.open(settings, build_if_missing=True, progress=progress, embedder=memo)  # type: ignore[arg-type]
 
 
 def main_retriever(retrievers: list[str]) -> str:
