@@ -189,14 +189,11 @@ def _agencies(f: Fact) -> list[tuple[str, Agency]]:
 
 def _previous_facts(path: Path) -> dict[str, tuple[str, list[StoredFact]]]:
     """doc_id → (sha256, stored facts) from a previous facts.sqlite written by this same extractor."""
-    if not Path(path).is_file():
+    if not compatible(path):
         return {}
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-            if meta.get("format") != str(FORMAT) or meta.get("extractor") != EXTRACTOR_SIGNATURE:
-                return {}
             agencies: dict[int, list[tuple]] = {}
             for fact_id, *agency in con.execute(f"SELECT fact_id, {_AGENCY_COLUMNS} FROM fact_agencies ORDER BY rowid"):
                 agencies.setdefault(fact_id, []).append(tuple(agency))
