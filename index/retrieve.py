@@ -17,7 +17,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from .chunking import indexed_document_text
 from .config import Settings
 from .embedding import Embedder
 from .fusion import add_group_ranking, fold_near_duplicates, reciprocal_rank_fusion
@@ -65,7 +64,7 @@ def prepare_query(text: str, restorer: vi.DiacriticRestorer | None) -> Query:
 @dataclass(frozen=True)
 class DocumentView:
     """Whole-document views of a stored index, made when it is first searched (BM25 over
-    documents comes from the build; an index written before it was stored gets it made here)."""
+    documents comes from the build)."""
 
     ids: list[str]  # document number → doc_id
     of_passage: np.ndarray  # passage index → document number
@@ -90,13 +89,10 @@ class DocumentView:
         bounds = np.searchsorted(of_passage[order], np.arange(len(ids) + 1))
         passages = [order[bounds[d] : bounds[d + 1]] for d in range(len(ids))]
         docs = [stored.documents.get(d) for d in ids]
-        lexical = stored.document_lexical or LexicalIndex.build(
-            [tokenize_document(indexed_document_text(doc)) if doc else [] for doc in docs]
-        )
         langs = Counter(doc.meta.lang for doc in docs if doc)
         total = max(1, sum(langs.values()))
         split = sum(len(p) > 1 for p in passages) / max(1, len(passages))
-        return cls(ids, of_passage, passages, lexical, {lang: n / total for lang, n in langs.items()}, split)
+        return cls(ids, of_passage, passages, stored.document_lexical, {lang: n / total for lang, n in langs.items()}, split)
 
 
 MIN_DOCUMENTS = 50  # below this, documents are not ranked as a whole (see document_evidence)

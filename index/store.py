@@ -73,8 +73,8 @@ class StoredIndex:
     vectors: np.ndarray
     dense: DenseIndex
     lexical: LexicalIndex
+    document_lexical: LexicalIndex  # BM25 over whole documents, in passage order
     restorer: DiacriticRestorer
-    document_lexical: LexicalIndex | None = None  # None: an index written before it was stored
     skipped: list[dict] = field(default_factory=list)
 
 

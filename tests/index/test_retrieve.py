@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 
 from index import retrieve
+from index.chunking import indexed_document_text
 from index.config import Settings
 from index.dense import DenseIndex
 from index.lexical import LexicalIndex
 from index.retrieve import Retriever, document_view, prepare_query
 from index.store import StoredIndex
-from index.tokenize import tokenize, tokenize_question
+from index.tokenize import tokenize, tokenize_document, tokenize_question
 from index.types import Chunk, DocMeta, Document
 
 FILLER = "lorem ipsum"
@@ -42,6 +43,10 @@ def make_index(tmp_path: Path, docs: dict[str, tuple[str, list[str]]], metas: di
         vectors=vectors,
         dense=DenseIndex.build(vectors, [documents[c.doc_id].meta.lang for c in chunks]),
         lexical=LexicalIndex.build([tokenize(c.text) for c in chunks]),
+        # as the build makes it: each document with passages, in the order of its passages
+        document_lexical=LexicalIndex.build(
+            [tokenize_document(indexed_document_text(documents[d])) for d in dict.fromkeys(c.doc_id for c in chunks)]
+        ),
         restorer=None,  # type: ignore[arg-type]
     )
 
