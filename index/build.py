@@ -244,14 +244,9 @@ def _select(segment: Segment, doc_ids: set[str]) -> Segment:
         [d for d in segment.documents if d.doc_id in doc_ids],
         [c for c in segment.chunks if c.doc_id in doc_ids],
         segment.vectors[keep],
-        _rows(segment.passage_tokens, keep),
-        _rows(segment.document_tokens, np.array([d in doc_ids for d in with_passages], dtype=bool)),
+        segment.passage_tokens.selected(keep),
+        segment.document_tokens.selected(np.array([d in doc_ids for d in with_passages], dtype=bool)),
     )
-
-
-def _rows(tokens: TokenIds, keep: np.ndarray) -> TokenIds:
-    lists = tokens.lists()
-    return TokenIds.from_lists([ids for ids, k in zip(lists, keep) if k])
 
 
 def _compact(segment: Segment, vocab: dict[str, int]) -> tuple[Segment, dict[str, int]]:

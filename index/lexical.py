@@ -135,6 +135,13 @@ class TokenIds:
         flat, bounds = self.values.tolist(), self.offsets.tolist()
         return [flat[a:b] for a, b in zip(bounds, bounds[1:])]
 
+    def selected(self, keep: np.ndarray) -> TokenIds:
+        """The texts ``i`` where ``keep[i]`` (a boolean per text), in order."""
+        lengths = np.diff(self.offsets)
+        offsets = np.zeros(int(keep.sum()) + 1, dtype=np.int64)
+        np.cumsum(lengths[keep], out=offsets[1:])
+        return TokenIds(self.values[np.repeat(keep, lengths)], offsets)
+
     def remapped(self, new_id: np.ndarray) -> TokenIds:
         """The same texts with every id ``i`` replaced by ``new_id[i]``."""
         return TokenIds(new_id[self.values].astype(np.int32), self.offsets)

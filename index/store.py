@@ -166,7 +166,7 @@ def write_segment(folder: Path, segment: Segment) -> None:
 def read_segment(folder: Path) -> Segment:
     return Segment(
         list(_read_documents(folder)),
-        [Chunk.from_dict(row) for row in read_jsonl(folder / "chunks.jsonl")],
+        list(_read_chunks(folder)),
         np.load(folder / "vectors.npy"),
         *read_tokens(folder),
     )
@@ -180,6 +180,10 @@ def read_tokens(folder: Path) -> tuple[TokenIds, TokenIds]:
 def _read_documents(folder: Path) -> Iterator[Document]:
     for row in read_jsonl(folder / "documents.jsonl"):
         yield Document(row["doc_id"], row["text"], DocMeta.from_dict(row["meta"]), row["sha256"])
+
+
+def _read_chunks(folder: Path) -> Iterator[Chunk]:
+    return (Chunk.from_dict(row) for row in read_jsonl(folder / "chunks.jsonl"))
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -336,5 +340,5 @@ def _load_texts(build: Path, signature: dict | None) -> tuple[dict, dict[str, Do
     chunks: list[Chunk] = []
     for folder in segment_folders(build, manifest):
         documents.update((d.doc_id, d) for d in _read_documents(folder))
-        chunks.extend(Chunk.from_dict(row) for row in read_jsonl(folder / "chunks.jsonl"))
+        chunks.extend(_read_chunks(folder))
     return manifest, documents, chunks

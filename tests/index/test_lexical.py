@@ -48,6 +48,8 @@ def test_token_ids_keep_every_text_through_concat_remap_and_save(tmp_path):
     both = TokenIds.concat([a, b])
     assert both.lists() == [[0, 1], [], [2, 2, 0], [3]] and len(both) == 4
     assert both.remapped(np.array([3, 2, 1, 0])).lists() == [[3, 2], [], [1, 1, 3], [0]]
+    assert both.selected(np.array([True, True, False, True])).lists() == [[0, 1], [], [3]]
+    assert both.selected(np.zeros(4, dtype=bool)).lists() == []
     both.save(tmp_path / "ids.npz")
     assert TokenIds.load(tmp_path / "ids.npz").lists() == both.lists()
     assert TokenIds.concat([]).lists() == []
