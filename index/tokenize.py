@@ -19,25 +19,24 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def tokenize(text: str) -> list[str]:
+def tokenize(text: str, *, question: bool = False) -> list[str]:
+    """BM25 tokens. With ``question``, without the words of asking ("bao nhiêu", "多少"), told by
+    their marks when the question has any (vi.QUESTION_STOPWORDS)."""
     text = normalize(text)
+    asking = ("bare" if not vi.has_diacritics(text) else "marked") if question else None
     out: list[str] = []
     pos = 0
     for run in zh.CJK_RUN.finditer(text):
-        out.extend(vi.tokens(text[pos : run.start()]))
-        out.extend(zh.words(run.group()))
+        out.extend(vi.tokens(text[pos : run.start()], question=asking))
+        out.extend(w for w in zh.words(run.group()) if not (question and w in zh.QUESTION_STOPWORDS))
         pos = run.end()
-    out.extend(vi.tokens(text[pos:]))
+    out.extend(vi.tokens(text[pos:], question=asking))
     return out
 
 
 def tokenize_question(text: str) -> list[str]:
-    """Tokens of a question, without the words of asking ("bao nhiêu", "多少")."""
-    drop = vi.QUESTION_STOPWORDS | zh.QUESTION_STOPWORDS
-    return [
-        t for t in tokenize(text)
-        if t not in drop and not ("_" in t and any(part in drop for part in t.split("_")))
-    ]
+    """Tokens of a question, without the words of asking (see ``tokenize``)."""
+    return tokenize(text, question=True)
 
 
 def tokenize_document(text: str, *, question: bool = False) -> list[str]:
@@ -46,6 +45,6 @@ def tokenize_document(text: str, *, question: bool = False) -> list[str]:
     only of the characters those words keep (no pairs of "多少", "哪些"). Vietnamese gets nothing
     more."""
     text = normalize(text)
-    words = tokenize_question(text) if question else tokenize(text)
+    words = tokenize(text, question=question)
     pairs = zh.question_pairs if question else zh.pairs
     return words + [p for run in zh.CJK_RUN.finditer(text) for p in pairs(run.group())]

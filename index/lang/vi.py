@@ -48,10 +48,23 @@ _BARE_COMMON = set(
 STOPWORDS = frozenset("va cua cac nhung duoc voi la nay gi nao khong chua".split())
 
 # Words of asking, not of the thing asked about: dropped from questions only (documents keep them).
+# Judged with their marks, since folding merges them with content words: "hỏi" with "hội" (hội đồng,
+# xã hội), "cần" with "cán" (cán bộ), "vậy" with "vay" (vay vốn), "đâu" with "đầu" (đầu tư), "biết"
+# with "biệt" (đặc biệt), "tôi" with "tối" (tối đa), "muốn" with "muộn", "thì" with "thị" (thị trấn).
+# A question typed without any marks is judged folded (its restored spelling is too often wrong on
+# exactly these short words: "tôi muốn hỏi" → "tới muon hội"). "em" is left out: "trẻ em".
 QUESTION_STOPWORDS = frozenset(
-    "bao nhieu may gi nao dau ai sao the lam o khi phai muon can co duoc khong la mot len ra vao lay "
-    "cho biet hoi toi minh em anh oi a nhe vay thi nhu tu den nhung cac hay hoac xin vui long giup".split()
+    "bao nhiêu mấy gì nào đâu ai sao thế làm ở khi phải muốn cần có được không là một lên ra vào lấy "
+    "cho biết hỏi tôi mình anh ơi ạ nhé vậy thì như từ đến những các hay hoặc xin vui lòng giúp".split()
 )
+_FOLDED_QUESTION_STOPWORDS = frozenset(fold(w) for w in QUESTION_STOPWORDS)
+
+
+def _asks(syllable: str, bare: bool) -> bool:
+    """Whether a question's syllable (lower case, with its marks) is a word of asking; in a question
+    without any diacritics it can only be judged folded ("hoi" may be "hỏi" or "hội")."""
+    return syllable in QUESTION_STOPWORDS or (bare and fold(syllable) in _FOLDED_QUESTION_STOPWORDS)
+
 
 _TOKEN = re.compile(r"\d+(?:[./,:-]\d+)*|[^\W\d_]+", re.UNICODE)
 
@@ -61,17 +74,25 @@ def syllables(text: str) -> list[str]:
     return _TOKEN.findall(fold(text).lower())
 
 
-def tokens(text: str) -> list[str]:
-    """Index tokens: content syllables, their pairs, and the parts of compound numbers."""
-    sylls = syllables(text)
+def tokens(text: str, *, question: str | None = None) -> list[str]:
+    """Index tokens: content syllables, their pairs, and the parts of compound numbers. For a
+    question (``question`` = "marked" or "bare": whether it has diacritics anywhere), the words of
+    asking are left out too, with their pairs."""
+    if question is None:
+        sylls = syllables(text)
+        skip = [s in STOPWORDS for s in sylls]
+    else:
+        marked = _TOKEN.findall(text.lower())
+        sylls = [fold(m) for m in marked]
+        skip = [s in STOPWORDS or _asks(m, question == "bare") for s, m in zip(sylls, marked)]
     out: list[str] = []
     for i, s in enumerate(sylls):
-        if s in STOPWORDS:
+        if skip[i]:
             continue
         out.append(s)
         if s[0].isdigit() and not s.isdigit():
             out.extend(p for p in re.split(r"[./,:-]", s) if p)
-        if i + 1 < len(sylls) and sylls[i + 1] not in STOPWORDS and not s[0].isdigit():
+        if i + 1 < len(sylls) and not skip[i + 1] and not s[0].isdigit():
             out.append(f"{s}_{sylls[i + 1]}")
     return out
 

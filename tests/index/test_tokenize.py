@@ -39,3 +39,16 @@ def test_vietnamese_tokens_are_the_same_for_whole_documents():
     assert tokenize_document(text, question=True) == tokenize_question(text)
     mixed = tokenize_document("Kon Tum 的报告截止日期")
     assert {"kon_tum", "报告", "告截", "截止"} <= set(mixed)
+
+
+def test_vietnamese_words_of_asking_are_told_from_content_words_by_their_marks():
+    toks = tokenize_question("Tôi muốn hỏi cán bộ hội đồng được vay vốn tối đa bao nhiêu?")
+    # folded alike, but content: "cán bộ", "hội đồng", "vay vốn", "tối đa"
+    assert {"can_bo", "hoi_dong", "vay_von", "toi_da"} <= set(toks)
+    assert not {"muon", "bao", "nhieu", "toi_muon", "muon_hoi"} & set(toks)  # "tôi muốn hỏi … bao nhiêu"
+    assert {"tre_em"} <= set(tokenize_question("Xã phù hợp với trẻ em cần bao nhiêu điểm?"))
+
+
+def test_a_question_typed_without_marks_drops_the_words_of_asking_by_their_bare_spelling():
+    toks = tokenize_question("toi muon hoi ho tro bao nhieu")
+    assert toks == ["ho", "ho_tro", "tro"]
