@@ -8,6 +8,8 @@ best evidence is weak the answer says plainly that nothing was found.
 
 from __future__ import annotations
 
+import copy
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +30,11 @@ MAX_ANSWER_CHARS = 300
 CONTEXT_CREDIT = 0.8
 DOCUMENT_CREDIT = 0.5
 PASSAGES_READ = 5  # answers are drawn from this many top passages
+# Sentences are ranked half by coverage of the question's words, half by coverage with each word
+# also weighted by how few candidates hold it (_Weights.localized). Measured 0 / 0.3 / 0.5 / 0.7 / 1:
+# 0.5 best on answer accuracy (dev2 0.630 → 0.657, NCPQA 0.441 → 0.444, ALQAC 0.385 → 0.392, dev
+# unchanged at 0.868; 0 loses dev 0.038) and lowers false "nothing found" (dev 0.038 → 0.019).
+DISTINCT_SHARE = 0.5
 LIST_ANSWER_CHARS = 380  # a list's lead-in with its items may run longer than one clause
 _HEADING_LINE = re.compile(rf"^(?:{vi.ANSWER_HEADING_MARKER}|{zh.ANSWER_HEADING_MARKER})\s*\S")
 _LIST_ITEM = re.compile(rf"^\s*(?:{vi.LIST_ITEM_MARKER}|{zh.LIST_ITEM_MARKER}|[a-zđ]\)|\(\d+\)|\d+\))\s*")
@@ -161,6 +168,21 @@ class _Weights:
             best = max(best, worth * score)
         return best
 
+    def localized(self, texts: list[str]) -> _Weights:
+        """The same words, each also weighted by how few of ``texts`` (the candidate sentences with
+        their context) hold it: words that most candidates share, like the plan's topic restated
+        in sentence after sentence, tell none of them apart from the answer."""
+        present = [_Present(t) for t in texts]
+        n = len(present)
+
+        def local(t: str) -> float:
+            held = sum(p(t) for p in present)
+            return math.log(1 + (n - held + 0.5) / (held + 0.5))
+
+        out = copy.copy(self)
+        out.groups = [({t: w * local(t) for t, w in words.items()}, {t: w * local(t) for t, w in pairs.items()}, worth)
+                      for words, pairs, worth in self.groups]
+        return out
 
     def key_coverage(self, text: str, context: str = "") -> float:
         """Share of the question's two rarest words found in ``text`` or ``context``.
@@ -271,11 +293,14 @@ def _fact_score(text: str, qtype: str, wants: _Wants, listed: bool = False) -> f
 def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weights, wants: _Wants) -> None:
     """Coverage of the question first; the kind of fact and the passage's rank break near-ties."""
     top = hits[0].score if hits else 1.0
+    local = weights.localized([f"{c.text}\n{c.heading}\n{c.section}" for c in cands])
     for c in cands:
         body = "\n".join((c.text, *c.items))
         c.coverage = weights.coverage(body, f"{c.heading}\n{c.section}", c.document)
+        distinct = local.coverage(body, f"{c.heading}\n{c.section}", c.document)
         prior = hits[c.hit_index].score / top
-        c.score = c.coverage * (1 + 0.3 * _fact_score(body, qtype, wants, bool(c.items))) + 0.1 * prior
+        match = (1 - DISTINCT_SHARE) * c.coverage + DISTINCT_SHARE * distinct
+        c.score = match * (1 + 0.3 * _fact_score(body, qtype, wants, bool(c.items))) + 0.1 * prior
 
 
 def _trim(c: _Candidate, weights: _Weights, qtype: str, wants: _Wants) -> str:

@@ -188,3 +188,25 @@ def test_a_question_about_a_place_the_plan_never_names_finds_nothing(question, o
 def test_the_plans_own_place_is_answered(corpus):
     a = _ask("Hồ sơ đề nghị khen thưởng ở Kon Tum gửi chậm nhất khi nào?", corpus, [0, 1, 2])
     assert a.found and "30/12" in a.text
+
+
+def test_a_sentence_that_only_restates_the_topic_does_not_outrank_the_answer():
+    """Sentence after sentence names the topic (老年人居家适老化改造); what sets the answer apart (平均,
+    每户) must weigh more than words every candidate shares."""
+    text = (
+        "三是居家养老服务开展情况。实际服务费用为61.005万元；四是老年人居家适老化改造情况。\n"
+        "2022年全县共改造50户，为困难家庭老年人居家提供适老化改造。\n"
+        "平均每户改造费用为5000元，使用资金25万元。"
+    )
+    others = ["全县共有特困供养人员1340人。", "残疾人两项补贴标准提高到每人每月80元。", "养老机构护理型床位占比不低于30%。"]
+    chunks = [Chunk("report.txt#0", "report.txt", 0, text, ("3. 老年人服务保障",)), Chunk(
+        "plan.txt#0", "plan.txt", 0, "鼓励城乡社区通过升级改造，建设老年宜居社区。\n统筹推进老年人家庭的无障碍设施改造。\n"
+        "支持老年人居家养老，发展居家养老服务。\n推进老年人居家适老化改造。\n推广老年人居家适老化改造经验。", ("（八）提高老年人生活便捷化水平",))]
+    chunks += [Chunk(f"o{i}.txt#0", f"o{i}.txt", 0, t, ()) for i, t in enumerate(others)]
+    lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
+    docs = {c.doc_id: Document(c.doc_id, c.text, DocMeta(title="2022年度部门整体支出绩效自评报告", lang="zh"), "0") for c in chunks}
+    query = prepare_query("老年人居家适老化改造平均每户是多少？", None)
+    hits = [Hit(chunks[0], 1.0, {"bm25": 1}, {"dense": 0.9}), Hit(chunks[1], 0.9, {"bm25": 2}, {"dense": 0.9})]
+    a = answer(query, hits, lexical=lexical, documents=docs,
+               min_confidence=0.3, year=2026)
+    assert a.found and "5000元" in a.text
