@@ -35,6 +35,8 @@ PASSAGES_READ = 5  # answers are drawn from this many top passages
 # 0.5 best on answer accuracy (dev2 0.630 → 0.657, NCPQA 0.441 → 0.444, ALQAC 0.385 → 0.392, dev
 # unchanged at 0.868; 0 loses dev 0.038) and lowers false "nothing found" (dev 0.038 → 0.019).
 DISTINCT_SHARE = 0.5
+FACT_WEIGHT = 0.3  # a sentence holding the kind of fact asked for gains this share of its match
+PRIOR_WEIGHT = 0.1  # and this much times its passage's score relative to the first passage's
 LIST_ANSWER_CHARS = 380  # a list's lead-in with its items may run longer than one clause
 _HEADING_LINE = re.compile(rf"^(?:{vi.ANSWER_HEADING_MARKER}|{zh.ANSWER_HEADING_MARKER})\s*\S")
 _LIST_ITEM = re.compile(rf"^\s*(?:{vi.LIST_ITEM_MARKER}|{zh.LIST_ITEM_MARKER}|[a-zđ]\)|\(\d+\)|\d+\))\s*")
@@ -300,7 +302,7 @@ def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weigh
         distinct = local.coverage(body, f"{c.heading}\n{c.section}", c.document)
         prior = hits[c.hit_index].score / top
         match = (1 - DISTINCT_SHARE) * c.coverage + DISTINCT_SHARE * distinct
-        c.score = match * (1 + 0.3 * _fact_score(body, qtype, wants, bool(c.items))) + 0.1 * prior
+        c.score = match * (1 + FACT_WEIGHT * _fact_score(body, qtype, wants, bool(c.items))) + PRIOR_WEIGHT * prior
 
 
 def _trim(c: _Candidate, weights: _Weights, qtype: str, wants: _Wants) -> str:
