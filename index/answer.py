@@ -82,6 +82,9 @@ def _candidates(hits: list[Hit], documents: dict[str, Document], lists: bool = F
                 context = line.rstrip(":： ")
                 if lists and (items := _list_items(lines[n + 1 :])):
                     out.append(_Candidate(line, "", hit.chunk.section_path, document, i, items=items))
+                elif _has_figure(line):
+                    # a lead-in may state a fact itself ("… tổng số điểm tối đa là 1.000 điểm:")
+                    out.append(_Candidate(line, "", hit.chunk.section_path, document, i))
                 continue
             head = re.split(r"[:：。]", line, maxsplit=1)[0]
             if marked and len(head) < min(60, len(line) - 15):

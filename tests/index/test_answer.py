@@ -210,3 +210,17 @@ def test_a_sentence_that_only_restates_the_topic_does_not_outrank_the_answer():
     a = answer(query, hits, lexical=lexical, documents=docs,
                min_confidence=0.3, year=2026)
     assert a.found and "5000元" in a.text
+
+
+def test_a_lead_in_that_states_the_figure_can_be_the_answer():
+    text = ("Xã được công nhận đạt tiêu chuẩn phù hợp với trẻ em khi chấm theo 15 tiêu chí, số điểm tối đa là 1.000 điểm:\n"
+            "- Các phường thuộc thành phố: nếu đạt từ 850 điểm trở lên thì được công nhận.\n"
+            "- Các xã thuộc huyện: nếu đạt từ 750 điểm trở lên thì được công nhận.")
+    chunk = Chunk("plan.txt#0", "plan.txt", 0, text, ("2.2. Điều kiện công nhận",))
+    other = Chunk("other.txt#0", "other.txt", 0, "Hồ sơ gửi về Sở Y tế trước ngày 30/12.", ())
+    lexical = LexicalIndex.build([tokenize(c.text) for c in (chunk, other)])
+    docs = {c.doc_id: Document(c.doc_id, c.text, DocMeta(title="Kế hoạch xã phù hợp với trẻ em", lang="vi"), "0")
+            for c in (chunk, other)}
+    a = answer(prepare_query("Bộ tiêu chí xã phù hợp với trẻ em chấm tối đa bao nhiêu điểm?", None),
+               [Hit(chunk, 1.0, {"bm25": 1}, {"dense": 0.9})], lexical=lexical, documents=docs, min_confidence=0.3, year=2026)
+    assert a.found and "1.000 điểm" in a.text
