@@ -375,15 +375,21 @@ def translate(text: str, lang: str) -> tuple[list[str], list[str]]:
 
     Longest phrases win: "Ủy ban nhân dân tỉnh" is one phrase, not "Ủy ban nhân dân" + "tỉnh".
     """
+    found = translate_grouped(text, lang)
+    return (list(dict.fromkeys(source for source, _ in found)),
+            list(dict.fromkeys(t for _, targets in found for t in targets)))
+
+
+def translate_grouped(text: str, lang: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each phrase of ``text`` found in the glossary with its alternative terms in the other
+    language ("báo cáo" → 报告, 报送): a passage states one of them, not all."""
     vi_to_zh, zh_to_vi, zh_keys, max_vi = _tables()
-    sources: list[str] = []
-    targets: list[str] = []
+    found: dict[str, list[str]] = {}
     if lang == "zh":
         rest = text
         for key in zh_keys:
             if key in rest:
-                sources.append(key)
-                targets.extend(zh_to_vi[key])
+                found.setdefault(key, []).extend(zh_to_vi[key])
                 rest = rest.replace(key, " ")
     else:
         sylls = vi.syllables(text)
@@ -392,10 +398,9 @@ def translate(text: str, lang: str) -> tuple[list[str], list[str]]:
             for n in range(min(max_vi, len(sylls) - i), 0, -1):
                 hit = vi_to_zh.get(tuple(sylls[i : i + n]))
                 if hit:
-                    sources.append(" ".join(sylls[i : i + n]))
-                    targets.extend(hit)
+                    found.setdefault(" ".join(sylls[i : i + n]), []).extend(hit)
                     i += n
                     break
             else:
                 i += 1
-    return list(dict.fromkeys(sources)), list(dict.fromkeys(targets))
+    return [(source, tuple(dict.fromkeys(targets))) for source, targets in found.items()]

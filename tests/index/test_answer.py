@@ -188,3 +188,28 @@ def test_a_question_about_a_place_the_plan_never_names_finds_nothing(question, o
 def test_the_plans_own_place_is_answered(corpus):
     a = _ask("Hồ sơ đề nghị khen thưởng ở Kon Tum gửi chậm nhất khi nào?", corpus, [0, 1, 2])
     assert a.found and "30/12" in a.text
+
+
+REPORTS = [
+    ("5. Báo cáo", "5. Báo cáo\nSở LĐTBXH báo cáo đột xuất trước ngày 30 tháng 6."),
+    ("6. Tổng kết", "6. Tổng kết\nSở Lao động - Thương binh và Xã hội báo cáo hằng năm trước ngày 10 tháng 12."),
+    ("3. Kiểm tra", "3. Kiểm tra\nSở Lao động - Thương binh và Xã hội kiểm tra hằng năm tại các xã."),
+    ("4. Tuyên truyền", "4. Tuyên truyền\nSở Lao động - Thương binh và Xã hội tuyên truyền hằng năm tại các xã."),
+    ("7. Tập huấn", "7. Tập huấn\nSở Lao động - Thương binh và Xã hội tập huấn cho cán bộ xã."),
+    ("8. Giám sát", "8. Giám sát\nSở Lao động - Thương binh và Xã hội giám sát việc thực hiện tại các huyện."),
+]
+
+
+@pytest.mark.parametrize("question", ["劳动荣军社会厅每年什么时候报送？", "劳动荣军社会厅每年几号前要报告？"])
+def test_a_chinese_question_is_not_answered_by_a_rare_abbreviation_of_its_agency(question):
+    # 劳动荣军社会厅 is "Sở Lao động - Thương binh và Xã hội" or "Sở LĐTBXH": a plan writes one of
+    # them, so the rare abbreviation must not outweigh the yearly deadline the question asks for
+    meta = DocMeta(title="Kế hoạch thực hiện chính sách trẻ em", lang="vi", number="12/KH-UBND",
+                   issuer="UBND tỉnh Kon Tum", place="Kon Tum", date="2020-01-03")
+    doc = Document("p.txt", "\n".join(t for _, t in REPORTS), meta, "0")
+    chunks = [Chunk(f"p.txt#{i}", "p.txt", i, text, (s,)) for i, (s, text) in enumerate(REPORTS)]
+    lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
+    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks)]
+    a = answer(prepare_query(question, None), hits, lexical=lexical, documents={"p.txt": doc}, min_confidence=0.35,
+               year=2026)
+    assert a.found and "10 tháng 12" in a.text
