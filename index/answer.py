@@ -57,6 +57,7 @@ class _Candidate:
     score: float = 0.0
     coverage: float = 0.0
     items: tuple[str, ...] = ()  # a list's items, when the candidate is a lead-in with its list
+    previous: str = ""  # the sentence before it in the same paragraph ("该项目…" names what it says)
 
 
 def _candidates(hits: list[Hit], documents: dict[str, Document], lists: bool = False) -> list[_Candidate]:
@@ -77,9 +78,11 @@ def _candidates(hits: list[Hit], documents: dict[str, Document], lists: bool = F
             head = re.split(r"[:：。]", line, maxsplit=1)[0]
             if marked and len(head) < min(60, len(line) - 15):
                 context = head.strip()  # an inline heading: "b) Phương thức thực hiện: Chi cục …"
+            previous = ""
             for sentence in split_sentences(line):
                 if len(sentence) >= 8:
-                    out.append(_Candidate(sentence, context, hit.chunk.section_path, document, i))
+                    out.append(_Candidate(sentence, context, hit.chunk.section_path, document, i, previous=previous))
+                previous = sentence
     return out
 
 
@@ -284,8 +287,11 @@ def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weigh
     for c in cands:
         body = "\n".join((c.text, *c.items))
         c.coverage = weights.coverage(body, f"{c.heading}\n{c.section}", c.document)
+        # the sentence before may name what this one is about ("该项目…"): it helps pick the
+        # sentence, not to decide whether the documents answer at all
+        chosen = weights.coverage(body, f"{c.heading}\n{c.section}", f"{c.document}\n{c.previous}")
         prior = hits[c.hit_index].score / top
-        c.score = c.coverage * (1 + 0.3 * _fact_score(body, qtype, wants, bool(c.items))) + 0.1 * prior
+        c.score = chosen * (1 + 0.3 * _fact_score(body, qtype, wants, bool(c.items))) + 0.1 * prior
 
 
 def _trim(c: _Candidate, weights: _Weights, qtype: str, wants: _Wants) -> str:

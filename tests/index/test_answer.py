@@ -213,3 +213,20 @@ def test_a_chinese_question_is_not_answered_by_a_rare_abbreviation_of_its_agency
     a = answer(prepare_query(question, None), hits, lexical=lexical, documents={"p.txt": doc}, min_confidence=0.35,
                year=2026)
     assert a.found and "10 tháng 12" in a.text
+
+
+def test_the_sentence_before_says_what_this_one_is_about():
+    # "该项目…动工" is about the 殡仪馆 named in the sentence before it, not another mention of it
+    passages = [
+        ("（二）重点项目", "（二）重点项目\n争取2023年下半年殡仪馆投入运营，殡仪馆建设资金由县财政保障。"),
+        ("5. 民生建设", "5. 民生建设\n成绩二：重点民生建设项目殡仪馆建设。该项目于2020年10月30日动工建设，合同工程造价为6943万元。"),
+        ("3. 养老服务", "3. 养老服务\n全县养老服务中心建设稳步推进，已建成乡镇养老服务中心12个。"),
+    ]
+    meta = DocMeta(title="绥宁县民政局2022年度部门整体支出绩效自评报告", lang="zh", place="绥宁县", date="2023-01-03")
+    doc = Document("z.txt", "\n".join(t for _, t in passages), meta, "0")
+    chunks = [Chunk(f"z.txt#{i}", "z.txt", i, text, (s,)) for i, (s, text) in enumerate(passages)]
+    lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
+    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks)]
+    a = answer(prepare_query("殡仪馆什么时候动工建设？", None), hits, lexical=lexical, documents={"z.txt": doc},
+               min_confidence=0.2, year=2026)
+    assert a.found and "2020年10月30日" in a.text
