@@ -230,3 +230,21 @@ def test_the_sentence_before_says_what_this_one_is_about():
     a = answer(prepare_query("殡仪馆什么时候动工建设？", None), hits, lexical=lexical, documents={"z.txt": doc},
                min_confidence=0.2, year=2026)
     assert a.found and "2020年10月30日" in a.text
+
+
+def test_a_chinese_question_reaches_the_vietnamese_words_of_a_plans_areas():
+    # 山区 is "miền núi": of two otherwise alike sentences, the one about mountain communes answers
+    passages = [
+        ("2. Mức hỗ trợ", "2. Mức hỗ trợ\n- Các xã đồng bằng được hỗ trợ 30 triệu đồng mỗi năm."),
+        ("3. Xã khó khăn", "3. Xã khó khăn\n- Các xã miền núi được hỗ trợ 50 triệu đồng mỗi năm."),
+        ("4. Tuyên truyền", "4. Tuyên truyền\n- Sở Thông tin và Truyền thông hướng dẫn tuyên truyền kế hoạch."),
+    ]
+    meta = DocMeta(title="Kế hoạch hỗ trợ các xã", lang="vi", number="7/KH-UBND", issuer="UBND tỉnh Kon Tum",
+                   place="Kon Tum", date="2020-01-03")
+    doc = Document("m.txt", "\n".join(t for _, t in passages), meta, "0")
+    chunks = [Chunk(f"m.txt#{i}", "m.txt", i, text, (s,)) for i, (s, text) in enumerate(passages)]
+    lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
+    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks)]
+    a = answer(prepare_query("山区乡每年补助多少钱？", None), hits, lexical=lexical, documents={"m.txt": doc},
+               min_confidence=0.35, year=2026)
+    assert a.found and "50 triệu" in a.text
