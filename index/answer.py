@@ -121,10 +121,11 @@ def _list_text(c: _Candidate, limit: int = LIST_ANSWER_CHARS) -> str:
 class _Weights:
     """idf weights of the question's words, and how much of them a sentence covers.
 
-    Two groups: the question's own words, and its glossary terms in the other language (for a
-    Chinese question about a Vietnamese plan); a sentence covers the question as well as it covers
-    the better group. Chinese words count when their characters appear in the sentence, so "床位"
-    still matches "床位数" whatever jieba made of either. A word the corpus never saw weighs the most:
+    Two groups: the question's own words, and its glossary concepts in the other language (for a
+    Chinese question about a Vietnamese plan; each concept once, found as any of its alternative
+    terms); a sentence covers the question as well as it covers the better group. Chinese words
+    count when their characters appear in the sentence, so "床位" still matches "床位数" whatever
+    jieba made of either. A word the corpus never saw weighs the most:
     a passage without it does not answer the question.
     """
 
@@ -138,11 +139,7 @@ class _Weights:
             figures = {t: w for t, w in own[0].items() if t[:1].isdigit()}
             translated = sum(w for t, w in own[0].items() if t in set(query.translated_from) or t in figures)
             share = translated / (sum(own[0].values()) or 1.0)
-            phrases = {
-                _phrase_key(term): max((lexical.idf(t) for t in tokenize(term) if "_" not in t), default=1.0)
-                for term in query.glossary_terms
-            } | figures
-            self.groups.append((phrases, {}, 0.4 + 0.6 * share))
+            self.groups.append((_concepts(query, lexical) | figures, {}, 0.4 + 0.6 * share))
 
     @staticmethod
     def _group(tokens, lexical: LexicalIndex) -> tuple[dict[str, float], dict[str, float]]:
@@ -204,6 +201,18 @@ class _Weights:
         return best
 
 
+def _concepts(query: Query, lexical: LexicalIndex) -> dict[tuple[str, ...], float]:
+    """The question's glossary phrases, each as its alternative terms in the other language (one
+    key: a passage states "báo cáo" or "tờ trình", not both) weighted by its most common
+    alternative: the concept is as rare as its usual wording, not as its rarest abbreviation."""
+    out: dict[tuple[str, ...], float] = {}
+    for _source, terms in glossary.translate_grouped(query.text, query.lang):
+        weights = [max((lexical.idf(t) for t in tokenize(term) if "_" not in t), default=0.0) for term in terms]
+        key = tuple(_phrase_key(term) for term in terms)
+        out[key] = max(out.get(key, 0.0), min((w for w in weights if w > 0), default=1.0))
+    return out
+
+
 def _phrase_key(term: str) -> str:
     """A glossary term as _Present matches it: Chinese as is, Vietnamese folded and space-padded."""
     return term if zh.CJK_RUN.match(term) else f" {' '.join(vi.syllables(term))} "
@@ -221,7 +230,9 @@ class _Present:
         self.plain = _QUOTES.sub("", normalize(text))
         self.folded = f" {' '.join(vi.syllables(text))} "
 
-    def __call__(self, token: str) -> bool:
+    def __call__(self, token: str | tuple[str, ...]) -> bool:
+        if isinstance(token, tuple):  # a glossary concept: any of its alternatives
+            return any(self(alternative) for alternative in token)
         if token.startswith(" "):  # a Vietnamese glossary phrase (see _phrase_key): match it whole
             return token in self.folded
         return token in self.tokens or bool(zh.CJK_RUN.match(token) and token in self.plain)

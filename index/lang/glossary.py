@@ -307,6 +307,36 @@ cơ sở dữ liệu | 数据库
 phần mềm | 软件
 tổ chức, cá nhân | 组织和个人
 sản xuất, kinh doanh | 生产经营
+# targets, levels and areas of a plan
+duy trì | 维持/保持
+mức | 水平
+nâng cao | 提高/提升
+tăng | 增加/增长
+giảm | 降低/减少
+đạt | 达到
+phấn đấu | 力争/争取
+bắt buộc | 强制
+kết quả | 结果/成果
+hiệu quả | 效果/成效
+cấp tỉnh | 省级
+cấp huyện | 县级
+cấp xã | 乡级
+cấp cơ sở | 基层
+nông thôn | 农村
+đô thị | 城镇/城市
+miền núi | 山区
+vùng sâu, vùng xa | 偏远地区
+đặc biệt khó khăn | 特别困难/特困
+dân tộc thiểu số | 少数民族
+người dân | 群众/居民
+lao động | 劳动力
+việc làm | 就业
+giáo dục | 教育
+môi trường | 环境
+phòng chống | 防治/防控
+dịch bệnh | 疫情/疫病
+ứng dụng | 应用
+công nghệ thông tin | 信息技术
 # communication
 tuyên truyền | 宣传
 tờ rơi | 宣传单/传单
@@ -375,15 +405,21 @@ def translate(text: str, lang: str) -> tuple[list[str], list[str]]:
 
     Longest phrases win: "Ủy ban nhân dân tỉnh" is one phrase, not "Ủy ban nhân dân" + "tỉnh".
     """
+    found = translate_grouped(text, lang)
+    return (list(dict.fromkeys(source for source, _ in found)),
+            list(dict.fromkeys(t for _, targets in found for t in targets)))
+
+
+def translate_grouped(text: str, lang: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each phrase of ``text`` found in the glossary with its alternative terms in the other
+    language ("báo cáo" → 报告, 报送): a passage states one of them, not all."""
     vi_to_zh, zh_to_vi, zh_keys, max_vi = _tables()
-    sources: list[str] = []
-    targets: list[str] = []
+    found: dict[str, list[str]] = {}
     if lang == "zh":
         rest = text
         for key in zh_keys:
             if key in rest:
-                sources.append(key)
-                targets.extend(zh_to_vi[key])
+                found.setdefault(key, []).extend(zh_to_vi[key])
                 rest = rest.replace(key, " ")
     else:
         sylls = vi.syllables(text)
@@ -392,10 +428,9 @@ def translate(text: str, lang: str) -> tuple[list[str], list[str]]:
             for n in range(min(max_vi, len(sylls) - i), 0, -1):
                 hit = vi_to_zh.get(tuple(sylls[i : i + n]))
                 if hit:
-                    sources.append(" ".join(sylls[i : i + n]))
-                    targets.extend(hit)
+                    found.setdefault(" ".join(sylls[i : i + n]), []).extend(hit)
                     i += n
                     break
             else:
                 i += 1
-    return list(dict.fromkeys(sources)), list(dict.fromkeys(targets))
+    return [(source, tuple(dict.fromkeys(targets))) for source, targets in found.items()]

@@ -224,3 +224,63 @@ def test_a_lead_in_that_states_the_figure_can_be_the_answer():
     a = answer(prepare_query("Bộ tiêu chí xã phù hợp với trẻ em chấm tối đa bao nhiêu điểm?", None),
                [Hit(chunk, 1.0, {"bm25": 1}, {"dense": 0.9})], lexical=lexical, documents=docs, min_confidence=0.3, year=2026)
     assert a.found and "1.000 điểm" in a.text
+
+
+REPORTS = [
+    ("5. Báo cáo", "5. Báo cáo\nSở LĐTBXH báo cáo đột xuất trước ngày 30 tháng 6."),
+    ("6. Tổng kết", "6. Tổng kết\nSở Lao động - Thương binh và Xã hội báo cáo hằng năm trước ngày 10 tháng 12."),
+    ("3. Kiểm tra", "3. Kiểm tra\nSở Lao động - Thương binh và Xã hội kiểm tra hằng năm tại các xã."),
+    ("4. Tuyên truyền", "4. Tuyên truyền\nSở Lao động - Thương binh và Xã hội tuyên truyền hằng năm tại các xã."),
+    ("7. Tập huấn", "7. Tập huấn\nSở Lao động - Thương binh và Xã hội tập huấn cho cán bộ xã."),
+    ("8. Giám sát", "8. Giám sát\nSở Lao động - Thương binh và Xã hội giám sát việc thực hiện tại các huyện."),
+]
+
+
+@pytest.mark.parametrize("question", ["劳动荣军社会厅每年什么时候报送？", "劳动荣军社会厅每年几号前要报告？"])
+def test_a_chinese_question_is_not_answered_by_a_rare_abbreviation_of_its_agency(question):
+    # 劳动荣军社会厅 is "Sở Lao động - Thương binh và Xã hội" or "Sở LĐTBXH": a plan writes one of
+    # them, so the rare abbreviation must not outweigh the yearly deadline the question asks for
+    meta = DocMeta(title="Kế hoạch thực hiện chính sách trẻ em", lang="vi", number="12/KH-UBND",
+                   issuer="UBND tỉnh Kon Tum", place="Kon Tum", date="2020-01-03")
+    doc = Document("p.txt", "\n".join(t for _, t in REPORTS), meta, "0")
+    chunks = [Chunk(f"p.txt#{i}", "p.txt", i, text, (s,)) for i, (s, text) in enumerate(REPORTS)]
+    lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
+    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks)]
+    a = answer(prepare_query(question, None), hits, lexical=lexical, documents={"p.txt": doc}, min_confidence=0.35,
+               year=2026)
+    assert a.found and "10 tháng 12" in a.text
+
+
+def test_the_sentence_before_says_what_this_one_is_about():
+    # "该项目…动工" is about the 殡仪馆 named in the sentence before it, not another mention of it
+    passages = [
+        ("（二）重点项目", "（二）重点项目\n争取2023年下半年殡仪馆投入运营，殡仪馆建设资金由县财政保障。"),
+        ("5. 民生建设", "5. 民生建设\n成绩二：重点民生建设项目殡仪馆建设。该项目于2020年10月30日动工建设，合同工程造价为6943万元。"),
+        ("3. 养老服务", "3. 养老服务\n全县养老服务中心建设稳步推进，已建成乡镇养老服务中心12个。"),
+    ]
+    meta = DocMeta(title="绥宁县民政局2022年度部门整体支出绩效自评报告", lang="zh", place="绥宁县", date="2023-01-03")
+    doc = Document("z.txt", "\n".join(t for _, t in passages), meta, "0")
+    chunks = [Chunk(f"z.txt#{i}", "z.txt", i, text, (s,)) for i, (s, text) in enumerate(passages)]
+    lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
+    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks)]
+    a = answer(prepare_query("殡仪馆什么时候动工建设？", None), hits, lexical=lexical, documents={"z.txt": doc},
+               min_confidence=0.2, year=2026)
+    assert a.found and "2020年10月30日" in a.text
+
+
+def test_a_chinese_question_reaches_the_vietnamese_words_of_a_plans_areas():
+    # 山区 is "miền núi": of two otherwise alike sentences, the one about mountain communes answers
+    passages = [
+        ("2. Mức hỗ trợ", "2. Mức hỗ trợ\n- Các xã đồng bằng được hỗ trợ 30 triệu đồng mỗi năm."),
+        ("3. Xã khó khăn", "3. Xã khó khăn\n- Các xã miền núi được hỗ trợ 50 triệu đồng mỗi năm."),
+        ("4. Tuyên truyền", "4. Tuyên truyền\n- Sở Thông tin và Truyền thông hướng dẫn tuyên truyền kế hoạch."),
+    ]
+    meta = DocMeta(title="Kế hoạch hỗ trợ các xã", lang="vi", number="7/KH-UBND", issuer="UBND tỉnh Kon Tum",
+                   place="Kon Tum", date="2020-01-03")
+    doc = Document("m.txt", "\n".join(t for _, t in passages), meta, "0")
+    chunks = [Chunk(f"m.txt#{i}", "m.txt", i, text, (s,)) for i, (s, text) in enumerate(passages)]
+    lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
+    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks)]
+    a = answer(prepare_query("山区乡每年补助多少钱？", None), hits, lexical=lexical, documents={"m.txt": doc},
+               min_confidence=0.35, year=2026)
+    assert a.found and "50 triệu" in a.text
