@@ -83,3 +83,27 @@ def add_group_ranking(
             ranks[i][name] = r
     order = sorted(scores, key=lambda i: (-scores[i], min(ranks[i].values())))
     return [(i, scores[i], ranks[i]) for i in order]
+
+
+def margin_confidence(ranked: list[tuple[int, float]], span: float) -> float:
+    """How clearly the first of ``ranked`` (best first, positive scores) leads, 0..1: 0 when the
+    second scores as high, 1 when the first scores ``1 + span`` times the second or more (a lone
+    result counts as clear)."""
+    if not ranked or span <= 0:
+        return 0.0
+    if len(ranked) == 1 or ranked[1][1] <= 0:
+        return 1.0
+    return min(1.0, max(0.0, (ranked[0][1] / ranked[1][1] - 1) / span))
+
+
+def add_bonus(
+    fused: list[tuple[int, float, dict[str, int]]], name: str, favoured, *, weight: float = 1.0, k: int = 60
+) -> list[tuple[int, float, dict[str, int]]]:
+    """Items for which ``favoured(item)`` holds gain ``weight / (k + 1)``, as if ranked first in one
+    more list (``name``); no item enters that was not fused already."""
+    if weight == 0:
+        return fused
+    gain = weight / (k + 1)
+    out = [(i, s + gain, {**r, name: 1}) if favoured(i) else (i, s, r) for i, s, r in fused]
+    out.sort(key=lambda t: (-t[1], min(t[2].values())))
+    return out

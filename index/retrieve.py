@@ -3,9 +3,9 @@
 Hybrid retrieval fuses, by weighted reciprocal rank: BM25 over passages, BM25 over the question's
 glossary terms in the other language, dense search, and BM25 over whole documents (a passage of
 a long plan often lacks the words that its document as a whole holds; every passage of a document
-gains that document's rank). When no document of the index is in the question's language, the
-question's own words cannot match (other scripts), so its BM25 lists are noise: they get
-``foreign_lexical_weight`` and dense search decides.
+gains that document's rank, and more when that document clearly leads the list). When no document
+of the index is in the question's language, the question's own words cannot match (other
+scripts), so its BM25 lists are noise: they get ``foreign_lexical_weight`` and dense search decides.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 
 from .config import Settings
 from .embedding import Embedder
-from .fusion import add_group_ranking, fold_near_duplicates, reciprocal_rank_fusion
+from .fusion import add_bonus, add_group_ranking, fold_near_duplicates, margin_confidence, reciprocal_rank_fusion
 from .lang import glossary, question_lang, vi
 from .lexical import LexicalIndex, top_k
 from .store import StoredIndex
@@ -191,10 +191,21 @@ class Retriever:
                 return int(members[0])
             return int(members[np.argmax(bm25_scores[members])])
 
-        return add_group_ranking(
+        fused = add_group_ranking(
             fused, "document", [d for d, _ in ranked], lambda i: int(view.of_passage[i]), representative,
             weight=weight, k=self.settings.rrf_k,
         )
+        # a clear lead is strong evidence that rank fusion flattens: a first rank counts the same
+        # whether the next document scores half as much or nearly as much
+        s = self.settings
+        confidence = margin_confidence(ranked, s.document_confidence_margin)
+        if confidence > 0 and s.document_confidence_weight > 0:
+            top = ranked[0][0]
+            fused = add_bonus(
+                fused, "document_lead", lambda i: int(view.of_passage[i]) == top,
+                weight=weight * s.document_confidence_weight * confidence, k=s.rrf_k,
+            )
+        return fused
 
 
 def _other_documents(hit: Hit, copies: list[Chunk]) -> list[Chunk]:

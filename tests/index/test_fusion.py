@@ -1,4 +1,6 @@
-from index.fusion import add_group_ranking, fold_near_duplicates, jaccard, reciprocal_rank_fusion
+import pytest
+
+from index.fusion import add_bonus, add_group_ranking, fold_near_duplicates, jaccard, margin_confidence, reciprocal_rank_fusion
 
 
 def test_rrf_rewards_agreement_between_retrievers():
@@ -33,3 +35,17 @@ def test_group_ranking_lifts_every_item_of_a_ranked_group_and_adds_missing_group
     assert order[:2] == [2, 3]  # both items of the top group, in their own order
     assert 9 in order and dict((i, r) for i, _, r in out)[9] == {"document": 2}  # group z via its representative
     assert add_group_ranking(fused, "document", ["y"], group_of, lambda g: 9, weight=0) == fused
+
+
+def test_margin_confidence_grows_with_the_leaders_lead():
+    assert margin_confidence([(1, 5.0), (2, 5.0)], 0.4) == 0.0  # a tie: no lead
+    assert margin_confidence([(1, 6.0), (2, 5.0)], 0.4) == pytest.approx(0.5)  # 1.2 times the second: half way
+    assert margin_confidence([(1, 9.0), (2, 5.0)], 0.4) == 1.0  # 1.8 times: full
+    assert margin_confidence([(1, 9.0)], 0.4) == 1.0 and margin_confidence([], 0.4) == 0.0
+
+
+def test_bonus_lifts_favoured_items_without_adding_any():
+    fused = reciprocal_rank_fusion({"bm25": [(1, 3.0), (2, 2.0), (3, 1.0)]}, k=10)
+    out = add_bonus(fused, "lead", lambda i: i == 3, weight=1.0, k=10)
+    assert [i for i, _, _ in out] == [3, 1, 2] and out[0][2] == {"bm25": 3, "lead": 1}
+    assert add_bonus(fused, "lead", lambda i: i == 9, weight=1.0, k=10) == fused

@@ -151,3 +151,20 @@ def test_words_of_asking_do_not_rank_a_document_that_holds_them(tmp_path, monkey
     stored = make_index(tmp_path, zh_documents("小微企业创业补贴"))
     assert "count" in _document_ranking(stored, "统计享受政策的人次")  # the document can be ranked ...
     assert "count" not in _document_ranking(stored, "补贴是多少？")  # ... but not by "多少"
+
+
+def test_a_document_that_clearly_leads_the_document_list_gains_more_than_its_rank(tmp_path, monkeypatch):
+    monkeypatch.setattr(retrieve, "MIN_DOCUMENTS", 1)
+    stored = make_index(tmp_path, {
+        "split": ("vi", [f"alpha {FILLER}", f"beta {FILLER}"]),  # the only document with both words
+        "one": ("vi", ["alpha gamma"]),
+        "two": ("vi", ["beta delta"]),
+    })
+    query = prepare_query("alpha beta", None)
+    rank_only = Settings(dense_weight=0.0, document_confidence_weight=0.0)
+    assert Retriever(stored, ConstantEmbedder(), rank_only).search(query, k=4)[0].chunk.doc_id != "split"
+    hits = Retriever(stored, ConstantEmbedder(), Settings(dense_weight=0.0)).search(query, k=4)
+    assert hits[0].chunk.doc_id == "split" and hits[0].ranks["document_lead"] == 1
+    # a narrow lead adds nothing: the rank alone decides, as before
+    narrow = Settings(dense_weight=0.0, document_confidence_margin=1e9)
+    assert Retriever(stored, ConstantEmbedder(), narrow).search(query, k=4)[0].chunk.doc_id != "split"
