@@ -125,8 +125,8 @@ class _Weights:
     Chinese question about a Vietnamese plan; each concept once, found as any of its alternative
     terms); a sentence covers the question as well as it covers the better group. Chinese words
     count when their characters appear in the sentence, so "床位" still matches "床位数" whatever
-    jieba made of either. A word the corpus never saw weighs the most:
-    a passage without it does not answer the question.
+    jieba made of either. A word the corpus never saw weighs the most: a passage without it does
+    not answer the question.
     """
 
     def __init__(self, query: Query, lexical: LexicalIndex):
