@@ -12,7 +12,6 @@ from tqdm import tqdm
 
 from index.embedding import Embedder
 from index.engine import Engine
-from index.retrieve import prepare_query
 
 BATCH = 256
 
@@ -49,9 +48,8 @@ def prefetch_questions(engine: Engine, questions: list[str], *, progress: bool =
     """Embed, in batches, the text the engine's dense retrieval will embed for each question."""
     if not isinstance(engine.embedder, QueryMemo):
         return
-    restorer = engine.index.restorer
     limit = getattr(engine.settings, "max_question_chars", None)  # Engine.ask cuts longer questions
-    texts = [prepare_query(q[:limit], restorer).dense_text for q in questions]
+    texts = [engine.query(q[:limit]).dense_text for q in questions]
     with tqdm(total=len(texts), desc="Embedding questions", unit="q", disable=not progress) as bar:
         for start in range(0, len(texts), BATCH):
             engine.embedder.prefetch(texts[start : start + BATCH])

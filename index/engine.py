@@ -16,7 +16,7 @@ from .config import Settings
 from .embedding import Embedder
 from .facts.answers import answer_with_facts
 from .lang import glossary
-from .retrieve import Retriever
+from .retrieve import Query, Retriever
 from .types import Answer, Hit
 
 if TYPE_CHECKING:  # building pulls in every file reader (PDF, HTML, DOCX): answering needs none
@@ -78,6 +78,10 @@ class Engine:
             if c.doc_id == doc_id and (c.section_path == section or c.section_path.startswith(section + " › "))
         ]
         return "\n".join(parts)
+
+    def query(self, question: str) -> Query:
+        """The question as the current index's retrieval reads it (what it embeds, its tokens)."""
+        return self._current().query(question)
 
     def retrieve(self, question: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
         retriever = self._current()

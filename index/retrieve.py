@@ -41,20 +41,24 @@ class Query:
     document_tokens: tuple[str, ...] = ()  # BM25 tokens for whole documents: ``tokens`` plus Chinese pairs
 
 
-def prepare_query(text: str, restorer: vi.DiacriticRestorer | None) -> Query:
+def prepare_query(text: str, restorer: vi.DiacriticRestorer | None, *, search_translated: bool = True) -> Query:
+    """The question as retrieval and answering read it. With ``search_translated``, its glossary
+    terms in the other language are also embedded with it and searched for; without (no document
+    is in that language), they only serve the answer (places it names, its concepts)."""
     text = " ".join(text.split())
     lang = question_lang(text)
     restored = text
     if lang == "vi" and restorer is not None and not vi.has_diacritics(text) and vi.looks_vietnamese(text):
         restored = restorer.restore(text)
     sources, terms = glossary.translate(restored, lang)
-    dense_text = f"{restored} ({', '.join(terms)})" if terms else restored
+    searched = terms if search_translated else []
+    dense_text = f"{restored} ({', '.join(searched)})" if searched else restored
     return Query(
         text,
         lang,
         tuple(tokenize_question(text)),
         dense_text,
-        tuple(tokenize(" ".join(terms))),
+        tuple(tokenize(" ".join(searched))),
         tuple(tokenize(" ".join(sources))),
         tuple(terms),
         tuple(tokenize_document(text, question=True)),
@@ -131,7 +135,11 @@ class Retriever:
         return 1.0
 
     def query(self, text: str) -> Query:
-        return prepare_query(text, self.stored.restorer)
+        # the other language's words blur the question's vector where no document is in it
+        # (NCPQA, Chinese only: dense hit@10 0.909 → 0.928)
+        other = "vi" if question_lang(text) == "zh" else "zh"
+        present = self.documents.lang_share.get(other, 0.0) >= self.settings.min_lang_share
+        return prepare_query(text, self.stored.restorer, search_translated=present)
 
     @staticmethod
     def glossary_share(query: Query) -> float:

@@ -168,3 +168,16 @@ def test_a_document_that_clearly_leads_the_document_list_gains_more_than_its_ran
     # a narrow lead adds nothing: the rank alone decides, as before
     narrow = Settings(dense_weight=0.0, document_confidence_margin=1e9)
     assert Retriever(stored, ConstantEmbedder(), narrow).search(query, k=4)[0].chunk.doc_id != "split"
+
+
+def test_a_question_is_searched_in_translation_only_where_documents_are_in_the_other_language(tmp_path):
+    question = "清化省出生性别比的目标是多少？"  # glossary: 清化 → Thanh Hóa, 出生性别比 → tỷ số giới tính khi sinh
+    assert prepare_query(question, None).glossary_terms
+    zh_only = Retriever(make_index(tmp_path / "zh", {f"zh{i}": ("zh", [f"出生性别比 {i}"]) for i in range(3)}),
+                        ConstantEmbedder(), Settings())
+    query = zh_only.query(question)
+    assert query.dense_text == question and not query.translated  # no Vietnamese words blur its vector
+    assert query.glossary_terms  # the answer still knows the places it names
+    both = Retriever(make_index(tmp_path / "both", {"zh": ("zh", ["出生性别比"]), "vi": ("vi", ["tỷ số giới tính khi sinh"])}),
+                     ConstantEmbedder(), Settings())
+    assert "Thanh Hóa" in both.query(question).dense_text
