@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -41,17 +42,21 @@ class Query:
     document_tokens: tuple[str, ...] = ()  # BM25 tokens for whole documents: ``tokens`` plus Chinese pairs
 
 
-def prepare_query(text: str, restorer: vi.DiacriticRestorer | None, *, search_translated: bool = True) -> Query:
-    """The question as retrieval and answering read it. With ``search_translated``, its glossary
-    terms in the other language are also embedded with it and searched for; without (no document
-    is in that language), they only serve the answer (places it names, its concepts)."""
+def prepare_query(
+    text: str, restorer: vi.DiacriticRestorer | None, *, document_langs: Collection[str] | None = None
+) -> Query:
+    """The question as retrieval and answering read it. Its glossary terms in the other language
+    are also embedded with it and searched for when ``document_langs`` (the languages some document
+    is in; None: unknown) holds that language; otherwise they only serve the answer (places it
+    names, its concepts)."""
     text = " ".join(text.split())
     lang = question_lang(text)
     restored = text
     if lang == "vi" and restorer is not None and not vi.has_diacritics(text) and vi.looks_vietnamese(text):
         restored = restorer.restore(text)
     sources, terms = glossary.translate(restored, lang)
-    searched = terms if search_translated else []
+    other = "vi" if lang == "zh" else "zh"
+    searched = terms if document_langs is None or other in document_langs else []
     dense_text = f"{restored} ({', '.join(searched)})" if searched else restored
     return Query(
         text,
@@ -127,19 +132,20 @@ class Retriever:
     def documents(self) -> DocumentView:
         return document_view(self.stored)
 
+    @property
+    def document_langs(self) -> set[str]:
+        """The languages of at least ``min_lang_share`` of the documents."""
+        return {lang for lang, share in self.documents.lang_share.items() if share >= self.settings.min_lang_share}
+
     def lexical_weight(self, query: Query) -> float:
         """How much the question's own BM25 lists count: fully, unless no document of the index is
         in the question's language (its words are in another script and match only stray numbers)."""
-        if self.documents.lang_share.get(query.lang, 0.0) < self.settings.min_lang_share:
-            return self.settings.foreign_lexical_weight
-        return 1.0
+        return 1.0 if query.lang in self.document_langs else self.settings.foreign_lexical_weight
 
     def query(self, text: str) -> Query:
         # the other language's words blur the question's vector where no document is in it
         # (NCPQA, Chinese only: dense hit@10 0.909 → 0.928)
-        other = "vi" if question_lang(text) == "zh" else "zh"
-        present = self.documents.lang_share.get(other, 0.0) >= self.settings.min_lang_share
-        return prepare_query(text, self.stored.restorer, search_translated=present)
+        return prepare_query(text, self.stored.restorer, document_langs=self.document_langs)
 
     @staticmethod
     def glossary_share(query: Query) -> float:
