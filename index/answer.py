@@ -152,7 +152,7 @@ class _Weights:
     def coverage(self, text: str, context: str = "", document: str = "") -> float:
         """Share of the question's weight found in ``text`` (words found only in its ``context`` or
         its ``document`` title earn partial credit), with a bonus for shared word pairs."""
-        found_in, around, in_doc = _Present(text), _Present(context), _Present(document)
+        found_in, around, in_doc = _present(text), _present(context), _present(document)
         best = 0.0
         for words, pairs, worth in self.groups:
             found = 0.0
@@ -174,7 +174,7 @@ class _Weights:
         """The same words, each also weighted by how few of ``texts`` (the candidate sentences with
         their context) hold it: words that most candidates share, like the plan's topic restated
         in sentence after sentence, tell none of them apart from the answer."""
-        present = [_Present(t) for t in texts]
+        present = [_present(t) for t in texts]
         n = len(present)
 
         def local(t: str) -> float:
@@ -192,7 +192,7 @@ class _Weights:
         A question about something the documents never mention ("Nga Sơn", "公交车") usually shares
         its common words with some passage but not its rarest ones.
         """
-        present = _Present(f"{text}\n{context}")
+        present = _present(f"{text}\n{context}")
         best = 0.0
         for words, _pairs, _worth in self.groups:
             rarest = sorted(words, key=lambda t: -words[t])[:2]
@@ -236,6 +236,11 @@ class _Present:
         if token.startswith(" "):  # a Vietnamese glossary phrase (see _phrase_key): match it whole
             return token in self.folded
         return token in self.tokens or bool(zh.CJK_RUN.match(token) and token in self.plain)
+
+
+# A sentence, its heading and its document title are read for every weighting of every question
+# (coverage, candidate-distinct coverage, confidence): tokenize each text once.
+_present = lru_cache(maxsize=4096)(_Present)
 
 
 def _wants_number(question: str) -> bool:
