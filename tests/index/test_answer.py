@@ -242,16 +242,21 @@ def test_a_chinese_question_is_not_answered_by_a_rare_abbreviation_of_its_agency
     # them, so the rare abbreviation must not outweigh the yearly deadline the question asks for
     meta = DocMeta(title="Kế hoạch thực hiện chính sách trẻ em", lang="vi", number="12/KH-UBND",
                    issuer="UBND tỉnh Kon Tum", place="Kon Tum", date="2020-01-03")
-    doc = Document("p.txt", "\n".join(t for _, t in REPORTS), meta, "0")
-    chunks = [Chunk(f"p.txt#{i}", "p.txt", i, text, (s,)) for i, (s, text) in enumerate(REPORTS)]
-    lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
-    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks)]
-    a = answer(prepare_query(question, None), hits, lexical=lexical, documents={"p.txt": doc}, min_confidence=0.35,
-               year=2026)
+    a = _ask_one_document(question, REPORTS, meta)
     assert a.found and "10 tháng 12" in a.text
 
 
-def test_the_sentence_before_says_what_this_one_is_about():
+def _ask_one_document(question, passages, meta, min_confidence=0.35):
+    """Ask over one document made of ``passages`` ((section, text), ranked in that order)."""
+    doc = Document("d.txt", "\n".join(t for _, t in passages), meta, "0")
+    chunks = [Chunk(f"d.txt#{i}", "d.txt", i, text, (s,)) for i, (s, text) in enumerate(passages)]
+    lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
+    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks)]
+    return answer(prepare_query(question, None), hits, lexical=lexical, documents={"d.txt": doc},
+                  min_confidence=min_confidence, year=2026)
+
+
+def test_a_project_named_in_the_sentence_before_gets_its_own_start_date():
     # "该项目…动工" is about the 殡仪馆 named in the sentence before it, not another mention of it
     passages = [
         ("（二）重点项目", "（二）重点项目\n争取2023年下半年殡仪馆投入运营，殡仪馆建设资金由县财政保障。"),
@@ -259,12 +264,7 @@ def test_the_sentence_before_says_what_this_one_is_about():
         ("3. 养老服务", "3. 养老服务\n全县养老服务中心建设稳步推进，已建成乡镇养老服务中心12个。"),
     ]
     meta = DocMeta(title="绥宁县民政局2022年度部门整体支出绩效自评报告", lang="zh", place="绥宁县", date="2023-01-03")
-    doc = Document("z.txt", "\n".join(t for _, t in passages), meta, "0")
-    chunks = [Chunk(f"z.txt#{i}", "z.txt", i, text, (s,)) for i, (s, text) in enumerate(passages)]
-    lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
-    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks)]
-    a = answer(prepare_query("殡仪馆什么时候动工建设？", None), hits, lexical=lexical, documents={"z.txt": doc},
-               min_confidence=0.2, year=2026)
+    a = _ask_one_document("殡仪馆什么时候动工建设？", passages, meta, min_confidence=0.2)
     assert a.found and "2020年10月30日" in a.text
 
 
@@ -277,10 +277,5 @@ def test_a_chinese_question_reaches_the_vietnamese_words_of_a_plans_areas():
     ]
     meta = DocMeta(title="Kế hoạch hỗ trợ các xã", lang="vi", number="7/KH-UBND", issuer="UBND tỉnh Kon Tum",
                    place="Kon Tum", date="2020-01-03")
-    doc = Document("m.txt", "\n".join(t for _, t in passages), meta, "0")
-    chunks = [Chunk(f"m.txt#{i}", "m.txt", i, text, (s,)) for i, (s, text) in enumerate(passages)]
-    lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
-    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks)]
-    a = answer(prepare_query("山区乡每年补助多少钱？", None), hits, lexical=lexical, documents={"m.txt": doc},
-               min_confidence=0.35, year=2026)
+    a = _ask_one_document("山区乡每年补助多少钱？", passages, meta)
     assert a.found and "50 triệu" in a.text
