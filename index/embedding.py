@@ -678,6 +678,16 @@ class Embedder:
     def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         return self._embed(texts, self.passage_prefix, show_progress=show_progress)
 
+    def reads_whole(self, texts: list[str]) -> list[bool]:
+        """Whether the model reads each text, as a passage, without cutting it (loads the model
+        when there are texts to measure)."""
+        if not texts:
+            return []
+        model = self._load()
+        limit = model.max_seq_length or _MAX_SEQ_LENGTH
+        ids = model.tokenizer([self.passage_prefix + t for t in texts], add_special_tokens=True)["input_ids"]
+        return [len(x) <= limit for x in ids]
+
     # -- internals ------------------------------------------------------------------------------
 
     def _load(self) -> SentenceTransformer:

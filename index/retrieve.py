@@ -1,9 +1,10 @@
 """Question → ranked passages: BM25 and dense search, fused, near-duplicates folded into one.
 
 Hybrid retrieval fuses, by weighted reciprocal rank: BM25 over passages, BM25 over the question's
-glossary terms in the other language, dense search, and BM25 over whole documents (a passage of
-a long plan often lacks the words that its document as a whole holds; every passage of a document
-gains that document's rank, and more when that document clearly leads the list). When no document
+glossary terms in the other language, dense search, and BM25 and dense search over whole documents
+(a passage of a long plan often lacks the words that its document as a whole holds, and the model
+reads a short document better whole than cut in two; every passage of a document gains that
+document's rank, and more when that document clearly leads the BM25 list). When no document
 of the index is in the question's language, the question's own words cannot match (other
 scripts), so its BM25 lists are noise: they get ``foreign_lexical_weight`` and dense search decides.
 """
@@ -19,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from .config import Settings
+from .dense import center
 from .embedding import Embedder
 from .fusion import add_bonus, add_group_ranking, fold_near_duplicates, margin_confidence, reciprocal_rank_fusion
 from .lang import glossary, question_lang, vi
@@ -81,6 +83,8 @@ class DocumentView:
     lexical: LexicalIndex  # BM25 over each document's head and whole text
     lang_share: dict[str, float]  # share of documents per language
     split_share: float  # share of documents cut into several passages
+    whole: np.ndarray  # document numbers that have a whole-document vector (StoredIndex.document_vectors) …
+    whole_vectors: np.ndarray  # … and those vectors, centred as the passages are
 
     @property
     def document_evidence(self) -> float:
@@ -101,7 +105,15 @@ class DocumentView:
         langs = Counter(doc.meta.lang for doc in docs if doc)
         total = max(1, sum(langs.values()))
         split = sum(len(p) > 1 for p in passages) / max(1, len(passages))
-        return cls(ids, of_passage, passages, stored.document_lexical, {lang: n / total for lang, n in langs.items()}, split)
+        whole = [d for d in ids if d in stored.document_vectors]
+        whole_vectors = center(
+            np.stack([stored.document_vectors[d] for d in whole]) if whole else np.zeros((0, stored.vectors.shape[1])),
+            [stored.documents[d].meta.lang for d in whole], stored.dense.means,
+        )
+        return cls(
+            ids, of_passage, passages, stored.document_lexical, {lang: n / total for lang, n in langs.items()}, split,
+            np.array([number[d] for d in whole], dtype=np.int64), whole_vectors,
+        )
 
 
 MIN_DOCUMENTS = 50  # below this, documents are not ranked as a whole (see document_evidence)
@@ -175,9 +187,11 @@ class Retriever:
         glossary = s.glossary_weight * (self.glossary_share(query) if own < 1 else 1.0)
         weights = {"bm25": s.bm25_weight * own, "glossary": glossary, "dense": s.dense_weight}
         fused = reciprocal_rank_fusion(rankings, weights=weights, k=s.rrf_k)
-        doc_weight = s.document_weight * own * self.documents.document_evidence if mode == "hybrid" else 0.0
-        if doc_weight > 0:
-            fused = self._add_documents(fused, query, bm25_scores, doc_weight)
+        evidence = self.documents.document_evidence if mode == "hybrid" else 0.0
+        if s.document_weight * own * evidence > 0:
+            fused = self._add_documents(fused, query, bm25_scores, s.document_weight * own * evidence)
+        if s.dense_document_weight * evidence > 0 and len(self.documents.whole):
+            fused = self._add_dense_documents(fused, vector, query.lang, rankings["dense"], s.dense_document_weight * evidence)
         raw = {name: dict(ranked) for name, ranked in rankings.items()}
         hits = [
             Hit(
@@ -220,6 +234,31 @@ class Retriever:
                 weight=weight * s.document_confidence_weight * confidence, k=s.rrf_k,
             )
         return fused
+
+
+    def _add_dense_documents(self, fused, vector: np.ndarray, lang: str, dense_ranked, weight: float):
+        """Fold in dense search over whole documents: a document the model read whole is scored
+        by its own vector, any other by its best passage among ``dense_ranked``. A ranked document
+        none of whose passages is a candidate enters with its passage nearest the question."""
+        view = self.documents
+        q = center(np.asarray(vector, dtype=np.float32).reshape(1, -1), [lang], self.stored.dense.means)[0]
+        best = dict(zip(view.whole.tolist(), (view.whole_vectors @ q).tolist()))
+        read_whole = set(best)
+        for i, score in dense_ranked:
+            d = int(view.of_passage[i])
+            if d not in read_whole and score > best.get(d, -np.inf):
+                best[d] = score
+        ranked = sorted(best, key=best.__getitem__, reverse=True)[: self.settings.candidates]
+
+        def representative(d: int) -> int:
+            members = view.passages[d]
+            langs = [self.stored.documents[view.ids[d]].meta.lang] * len(members)
+            return int(members[np.argmax(center(self.stored.vectors[members], langs, self.stored.dense.means) @ q)])
+
+        return add_group_ranking(
+            fused, "dense_document", ranked, lambda i: int(view.of_passage[i]), representative,
+            weight=weight, k=self.settings.rrf_k,
+        )
 
 
 def _other_documents(hit: Hit, copies: list[Chunk]) -> list[Chunk]:

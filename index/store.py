@@ -46,6 +46,7 @@ PASSAGE_BM25 = "bm25"
 DOCUMENT_BM25 = "bm25-documents"
 DENSE_FILE = "dense.faiss"
 RESTORER_FILE = "restorer.json"
+WHOLE_FILE = "whole_vectors.npz"
 KEEP_BUILDS = 2  # the current one and its predecessor, for readers that still have it open
 
 
@@ -76,6 +77,9 @@ class StoredIndex:
     document_lexical: LexicalIndex  # BM25 over whole documents, in passage order
     restorer: DiacriticRestorer
     skipped: list[dict] = field(default_factory=list)
+    # doc_id → the vector of the whole document, for documents of several passages that the model
+    # reads whole (index/retrieve.py: dense search over whole documents)
+    document_vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -138,6 +142,8 @@ class Segment:
     vectors: np.ndarray  # one per chunk, L2-normalized float32
     passage_tokens: TokenIds  # one per chunk, ids of the build's vocabulary
     document_tokens: TokenIds  # one per document that has passages, in the order of its passages
+    whole_ids: list[str]  # documents of several passages that the model reads whole …
+    whole_vectors: np.ndarray  # … and their vectors, L2-normalized float32
 
     @classmethod
     def concat(cls, parts: list[Segment]) -> Segment:
@@ -148,6 +154,8 @@ class Segment:
             np.concatenate([p.vectors for p in parts]),
             TokenIds.concat([p.passage_tokens for p in parts]),
             TokenIds.concat([p.document_tokens for p in parts]),
+            [d for p in parts for d in p.whole_ids],
+            np.concatenate([p.whole_vectors for p in parts]),
         )
 
 
@@ -161,6 +169,11 @@ def write_segment(folder: Path, segment: Segment) -> None:
     np.save(folder / "vectors.npy", np.ascontiguousarray(segment.vectors, dtype=np.float32))
     segment.passage_tokens.save(folder / "passage_tokens.npz")
     segment.document_tokens.save(folder / "document_tokens.npz")
+    np.savez(
+        folder / WHOLE_FILE,
+        ids=np.array(segment.whole_ids, dtype=str),
+        vectors=np.ascontiguousarray(segment.whole_vectors, dtype=np.float32),
+    )
 
 
 def read_segment(folder: Path) -> Segment:
@@ -169,7 +182,14 @@ def read_segment(folder: Path) -> Segment:
         list(_read_chunks(folder)),
         np.load(folder / "vectors.npy"),
         *read_tokens(folder),
+        *read_whole(folder),
     )
+
+
+def read_whole(folder: Path) -> tuple[list[str], np.ndarray]:
+    """A segment's whole-document vectors: (doc ids, vectors)."""
+    with np.load(folder / WHOLE_FILE) as f:
+        return [str(d) for d in f["ids"]], f["vectors"].astype(np.float32)
 
 
 def read_tokens(folder: Path) -> tuple[TokenIds, TokenIds]:
@@ -308,6 +328,10 @@ def _load_build(build: Path, signature: dict | None) -> StoredIndex:
         dense = DenseIndex.load(build / DENSE_FILE)
     else:  # exact search: the index is a centred copy of the vectors, made in a fraction of a second
         dense = DenseIndex.build(vectors, [documents[c.doc_id].meta.lang for c in chunks])
+    whole: dict[str, np.ndarray] = {}
+    for folder in segment_folders(build, manifest):
+        ids, matrix = read_whole(folder)
+        whole.update(zip(ids, matrix))
     return StoredIndex(
         path=build,
         manifest=manifest,
@@ -319,6 +343,7 @@ def _load_build(build: Path, signature: dict | None) -> StoredIndex:
         restorer=load_restorer(build),
         skipped=manifest.get("skipped", []),
         document_lexical=LexicalIndex.load(build / DOCUMENT_BM25),
+        document_vectors=whole,
     )
 
 

@@ -40,6 +40,11 @@ class HashingEmbedder:
     def embed_queries(self, texts):
         return np.stack([self._vec(t) for t in texts])
 
+    def reads_whole(self, texts):
+        return [len(t) <= self.window_chars for t in texts]
+
+    window_chars = 1500  # "reads whole": a text of at most this many characters
+
 
 @pytest.fixture
 def corpus_copy(tmp_path: Path) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -181,3 +182,29 @@ def test_a_question_is_searched_in_translation_only_where_documents_are_in_the_o
     both = Retriever(make_index(tmp_path / "both", {"zh": ("zh", ["出生性别比"]), "vi": ("vi", ["tỷ số giới tính khi sinh"])}),
                      ConstantEmbedder(), Settings())
     assert "Thanh Hóa" in both.query(question).dense_text
+
+
+def test_a_document_the_model_read_whole_is_ranked_by_its_own_vector(tmp_path, monkeypatch):
+    monkeypatch.setattr(retrieve, "MIN_DOCUMENTS", 1)
+    stored = make_index(tmp_path, {
+        "split": ("vi", [f"alpha {FILLER}", f"beta {FILLER}"]),
+        "one": ("vi", ["gamma"]),
+        "two": ("vi", ["delta"]),
+    })
+    dim = ConstantEmbedder.dim
+    question = ConstantEmbedder().embed_queries(["?"])[0]
+    # passages nearer the question the further down: split#0 (cosine 0.35), split#1 (0.5), one, two (0.71)
+    stored.vectors = np.stack([np.r_[np.ones(n), np.zeros(dim - n)] / np.sqrt(n) for n in (1, 2, 3, 4)]).astype(np.float32)
+    stored.dense = DenseIndex.build(stored.vectors, ["vi"] * 4)
+    # read whole, "split" is what the question asks about, though neither passage shows it
+    stored.document_vectors["split"] = question.copy()
+    # the nearest passage only is a candidate; the rest is the whole-document list's doing
+    settings = Settings(bm25_weight=0.0, glossary_weight=0.0, document_weight=0.0, dense_weight=0.0,
+                        dense_document_weight=3.0, candidates=1)
+    query = prepare_query("epsilon", None)
+    hits = Retriever(stored, ConstantEmbedder(), settings).search(query, k=4)
+    assert hits[0].chunk.doc_id == "split" and hits[0].ranks == {"dense_document": 1}
+    assert hits[0].chunk.text.startswith("beta")  # it enters with its passage nearest the question
+    assert hits[1].chunk.doc_id == "two"  # any other document: by its best passage
+    pieces_only = dataclasses.replace(stored, path=tmp_path / "pieces", document_vectors={})
+    assert Retriever(pieces_only, ConstantEmbedder(), settings).search(query, k=4)[0].chunk.doc_id == "two"
