@@ -54,7 +54,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = Engine(settings).build(rebuild=args.rebuild, progress=not args.quiet)
     print(
         f"Indexed {report.documents} documents into {report.chunks} passages "
-        f"({report.reused_documents} unchanged, {report.embedded} passages embedded) "
+        f"({report.reused_documents} unchanged, {report.embedded} texts embedded, the rest from the cache) "
         f"in {report.seconds['total']:.1f} s → {report.path}"
     )
     for name, reason in report.skipped:
