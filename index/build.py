@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from .lang import vi
 from .lexical import LexicalIndex, TokenIds
 from .store import Segment
 from .tokenize import tokenize, tokenize_document
-from .types import Document
+from .types import Chunk, Document
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +244,8 @@ WHOLE_MAX_CHARS = 4000
 
 
 def _whole_documents(
-    documents: list[Document], chunks, cache: EmbeddingCache, embed_missing, embedder: Embedder, dim: int
+    documents: list[Document], chunks: list[Chunk], cache: EmbeddingCache,
+    embed_missing: Callable[[list[str]], np.ndarray], embedder: Embedder, dim: int,
 ) -> tuple[list[str], np.ndarray]:
     """A vector of each document cut into several passages that the model still reads whole
     (index/retrieve.py searches them as whole documents). Cached by text like the passages: the
@@ -273,7 +274,7 @@ def _select(segment: Segment, doc_ids: set[str]) -> Segment:
         segment.passage_tokens.selected(keep),
         segment.document_tokens.selected(np.array([d in doc_ids for d in with_passages], dtype=bool)),
         [d for d in segment.whole_ids if d in doc_ids],
-        segment.whole_vectors[whole] if len(whole) else segment.whole_vectors,
+        segment.whole_vectors[whole],
     )
 
 

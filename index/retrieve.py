@@ -235,7 +235,6 @@ class Retriever:
             )
         return fused
 
-
     def _add_dense_documents(self, fused, vector: np.ndarray, lang: str, dense_ranked, weight: float):
         """Fold in dense search over whole documents: a document the model read whole is scored
         by its own vector, any other by its best passage among ``dense_ranked``. A ranked document
