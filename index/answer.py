@@ -206,7 +206,7 @@ def _concepts(query: Query, lexical: LexicalIndex) -> dict[tuple[str, ...], floa
     key: a passage states "báo cáo" or "tờ trình", not both) weighted by its most common
     alternative: the concept is as rare as its usual wording, not as its rarest abbreviation."""
     out: dict[tuple[str, ...], float] = {}
-    for _source, terms in glossary.translate_grouped(query.text, query.lang):
+    for terms in query.glossary_concepts:
         weights = [max((lexical.idf(t) for t in tokenize(term) if "_" not in t), default=0.0) for term in terms]
         key = tuple(_phrase_key(term) for term in terms)
         out[key] = max(out.get(key, 0.0), min((w for w in weights if w > 0), default=1.0))

@@ -40,8 +40,13 @@ class Query:
     dense_text: str  # what the embedding model sees: diacritics restored, glossary terms added
     translated: tuple[str, ...] = ()  # BM25 tokens of the question's terms in the other language
     translated_from: tuple[str, ...] = ()  # the question's own tokens that the glossary translated
-    glossary_terms: tuple[str, ...] = ()  # those terms, as phrases
+    glossary_concepts: tuple[tuple[str, ...], ...] = ()  # those terms, as phrases: each concept's alternatives
     document_tokens: tuple[str, ...] = ()  # BM25 tokens for whole documents: ``tokens`` plus Chinese pairs
+
+    @property
+    def glossary_terms(self) -> tuple[str, ...]:
+        """Every alternative of every glossary concept, once."""
+        return tuple(dict.fromkeys(t for terms in self.glossary_concepts for t in terms))
 
 
 def prepare_query(
@@ -56,7 +61,9 @@ def prepare_query(
     restored = text
     if lang == "vi" and restorer is not None and not vi.has_diacritics(text) and vi.looks_vietnamese(text):
         restored = restorer.restore(text)
-    sources, terms = glossary.translate(restored, lang)
+    found = glossary.translate(restored, lang)
+    sources = list(dict.fromkeys(source for source, _ in found))
+    terms = list(dict.fromkeys(t for _, alternatives in found for t in alternatives))
     other = "vi" if lang == "zh" else "zh"
     searched = terms if document_langs is None or other in document_langs else []
     dense_text = f"{restored} ({', '.join(searched)})" if searched else restored
@@ -67,7 +74,7 @@ def prepare_query(
         dense_text,
         tuple(tokenize(" ".join(searched))),
         tuple(tokenize(" ".join(sources))),
-        tuple(terms),
+        tuple(alternatives for _, alternatives in found),
         tuple(tokenize_document(text, question=True)),
     )
 
@@ -188,10 +195,11 @@ class Retriever:
         weights = {"bm25": s.bm25_weight * own, "glossary": glossary, "dense": s.dense_weight}
         fused = reciprocal_rank_fusion(rankings, weights=weights, k=s.rrf_k)
         evidence = self.documents.document_evidence if mode == "hybrid" else 0.0
-        if s.document_weight * own * evidence > 0:
-            fused = self._add_documents(fused, query, bm25_scores, s.document_weight * own * evidence)
-        if s.dense_document_weight * evidence > 0 and len(self.documents.whole):
-            fused = self._add_dense_documents(fused, vector, query.lang, rankings["dense"], s.dense_document_weight * evidence)
+        doc_weight, dense_doc_weight = s.document_weight * own * evidence, s.dense_document_weight * evidence
+        if doc_weight > 0:
+            fused = self._add_documents(fused, query, bm25_scores, doc_weight)
+        if dense_doc_weight > 0 and len(self.documents.whole):
+            fused = self._add_dense_documents(fused, vector, query.lang, rankings["dense"], dense_doc_weight)
         raw = {name: dict(ranked) for name, ranked in rankings.items()}
         hits = [
             Hit(
@@ -240,7 +248,7 @@ class Retriever:
         by its own vector, any other by its best passage among ``dense_ranked``. A ranked document
         none of whose passages is a candidate enters with its passage nearest the question."""
         view = self.documents
-        q = center(np.asarray(vector, dtype=np.float32).reshape(1, -1), [lang], self.stored.dense.means)[0]
+        q = self.stored.dense.centred(vector, lang)
         best = dict(zip(view.whole.tolist(), (view.whole_vectors @ q).tolist()))
         read_whole = set(best)
         for i, score in dense_ranked:

@@ -400,19 +400,12 @@ def places_named(terms) -> list[tuple[str, ...]]:
     return [forms for forms in _places() if terms.intersection(forms)]
 
 
-def translate(text: str, lang: str) -> tuple[list[str], list[str]]:
-    """(phrases of ``text`` found in the glossary, their terms in the other language).
+def translate(text: str, lang: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each phrase of ``text`` found in the glossary, with its alternative terms in the other
+    language ("báo cáo" → 报告, 报送): a passage states one of them, not all.
 
     Longest phrases win: "Ủy ban nhân dân tỉnh" is one phrase, not "Ủy ban nhân dân" + "tỉnh".
     """
-    found = translate_grouped(text, lang)
-    return (list(dict.fromkeys(source for source, _ in found)),
-            list(dict.fromkeys(t for _, targets in found for t in targets)))
-
-
-def translate_grouped(text: str, lang: str) -> list[tuple[str, tuple[str, ...]]]:
-    """Each phrase of ``text`` found in the glossary with its alternative terms in the other
-    language ("báo cáo" → 报告, 报送): a passage states one of them, not all."""
     vi_to_zh, zh_to_vi, zh_keys, max_vi = _tables()
     found: dict[str, list[str]] = {}
     if lang == "zh":
