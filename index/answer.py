@@ -260,11 +260,29 @@ def _has_figure(text: str) -> bool:
     return bool(_FIGURE.search(_LEADING_MARKER.sub("", text)))
 
 
+def _has_asked_figure(text: str, unit: str | None, lang: str) -> bool:
+    """A figure of what a question in ``lang`` counts ("300 xã" for "bao nhiêu xã", money for
+    "多少钱"; index/lang asked_unit); any figure when it does not say, or when its unit has no
+    known form in the sentence's language."""
+    if unit is None:
+        return _has_figure(text)
+    text_lang = "zh" if zh.CJK_RUN.search(text) else "vi"
+    lang_rules = rules(text_lang)
+    if unit == "money":
+        return bool(lang_rules.MONEY_FIGURE.search(text))
+    if unit == "percent":
+        return bool(lang_rules.PERCENT_FIGURE.search(text))
+    forms = (unit,) if text_lang == lang else glossary.units(unit, lang)
+    return any(lang_rules.counts(text, form) for form in forms) if forms else _has_figure(text)
+
+
 @dataclass(frozen=True)
 class _Wants:
-    """What the question asks for besides its type: a figure, a list, a document's number."""
+    """What the question asks for besides its type: a figure (of what), a list, a document's number."""
 
+    lang: str = "vi"
     number: bool = False
+    unit: str | None = None  # what the figure counts, when the question says (index/lang asked_unit)
     list: bool = False
     reference: bool = False
     exclude: frozenset[str] = frozenset()  # document numbers the question itself names
@@ -279,8 +297,11 @@ def _wants(question: str) -> _Wants:
     lang = zh if is_zh else vi
     text = question if is_zh else f" {' '.join(vi.syllables(question))} "
     named = frozenset(normalize(m.group(0)) for mod in (vi, zh) for m in mod.DOC_REFERENCE.finditer(question))
+    number = _wants_number(question)
     return _Wants(
-        number=_wants_number(question),
+        lang="zh" if is_zh else "vi",
+        number=number,
+        unit=lang.asked_unit(question) if number else None,
         list=bool(lang.LIST_QUESTION.search(text)),
         reference=bool(lang.REFERENCE_QUESTION.search(text)),
         exclude=named,
@@ -303,7 +324,7 @@ def _fact_score(text: str, qtype: str, wants: _Wants, listed: bool = False) -> f
     if qtype != "other":
         checks.append(bool(rules(lang).FACT_PATTERNS[qtype].search(text)))
     if wants.number:
-        checks.append(_has_figure(text))
+        checks.append(_has_asked_figure(text, wants.unit, wants.lang))
     if wants.list:
         checks.append(listed or bool(rules(lang).LIST_ANSWER.search(text)))
     if wants.reference:
@@ -465,6 +486,8 @@ def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate,
         "fact": _fact_score(body, qtype, wants, bool(best.items)) if (qtype != "other" or wants.any) else 1.0,
         "missing_figures": len(missing) / len(figures) if figures else 0.0,
         "other_script": float(text_is_zh != (query.lang == "zh")),
+        "unit_missing": float(wants.unit is not None
+                              and not _has_asked_figure(f"{body}\n{best.heading}", wants.unit, wants.lang)),
         "other_place": float(not names_places(document, glossary.places_named(query.glossary_terms))),
         "dense_top": max((h.scores.get("dense", 0.0) for h in hits), default=0.0),
         "agree": float(hit.ranks.get("bm25", 99) <= 10 and hit.ranks.get("dense", 99) <= 10),

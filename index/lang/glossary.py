@@ -393,6 +393,52 @@ def _places() -> list[tuple[str, ...]]:
     return places
 
 
+# What a figure counts, across languages: the unit a question asks for ("bao nhiêu xã", "多少张")
+# in the words a plan in the other language writes after its figures. Kept apart from ENTRIES:
+# as search terms these words would match nearly every passage.
+UNITS = """
+xã | 乡/镇
+huyện | 县
+tỉnh | 省
+người | 人/名/位
+hộ | 户
+năm | 年
+tháng | 月
+ngày | 天/日
+lần | 次
+giường | 床/张
+bộ | 套/份
+tờ | 张/份
+điểm | 分
+lớp | 期/班
+doanh nghiệp/cơ sở | 家
+"""
+
+
+@lru_cache(maxsize=1)
+def _units() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """folded Vietnamese unit → Chinese units, Chinese unit → folded Vietnamese units (first syllable,
+    as index/lang/vi.counts reads them)."""
+    vi_to_zh: dict[str, tuple[str, ...]] = {}
+    zh_to_vi: dict[str, tuple[str, ...]] = {}
+    for vi_terms, zh_terms in _parse(UNITS):
+        folded = tuple(vi.syllables(term)[0] for term in vi_terms)
+        for term in folded:
+            vi_to_zh[term] = vi_to_zh.get(term, ()) + zh_terms
+        for term in zh_terms:
+            zh_to_vi[term] = zh_to_vi.get(term, ()) + folded
+    return vi_to_zh, zh_to_vi
+
+
+def units(unit: str, lang: str) -> tuple[str, ...]:
+    """The forms in the other language of a unit asked in ``lang`` (index/lang asked_unit): "xa" →
+    乡, 镇; "个乡" → "xa" (by its noun; a bare measure word like 个 has none)."""
+    vi_to_zh, zh_to_vi = _units()
+    if lang == "vi":
+        return vi_to_zh.get(unit, ())
+    return zh_to_vi.get(unit[-1], ())
+
+
 def places_named(terms) -> list[tuple[str, ...]]:
     """The places among a question's glossary terms (``Query.glossary_terms``), each with all its
     forms: a plan that names none of a place's forms is about somewhere else."""

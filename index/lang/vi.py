@@ -261,6 +261,56 @@ SHORT_YEAR = re.compile(r"\b(?:năm|nam)\s+(\d{2})(?![\d.,/])", re.I)
 
 # A question with one of these wants a figure in its answer.
 NUMBER_CUES = ("bao nhieu", "may", "bao lau", "ty le", "so luong", "muc", "phan tram", "bao nhieu phan tram")
+# What that figure counts: the word after "bao nhiêu" / "mấy" ("bao nhiêu xã", "mấy bộ"), or money
+# or a share named anywhere in the question (folded, space-padded; search)
+ASKED_COUNT = re.compile(r" (?P<cue>bao nhieu|may) (?P<unit>[a-z]+)\b(?! \d)")  # "năm 2020" names a year
+ASKED_MONEY = re.compile(
+    r" (?:so tien|tien thuong|tien ho tro|kinh phi|chi phi|muc ho tro|muc chi|ngan sach|muc thuong|gia bao nhieu) "
+)
+ASKED_PERCENT = re.compile(r" (?:ty le|phan tram) ")
+_MONEY_UNITS = r"đồng|VNĐ|đ(?=\W|$)"
+# words after "bao nhiêu" that are not a thing counted ("bao nhiêu một tờ", "bao nhiêu là đủ")
+_NOT_COUNTED = frozenset("mot moi sau truoc tu den lau la thi de cho duoc nua va voi trong o tai khi neu con roi vay the a ha".split())
+
+
+def asked_unit(question: str) -> str | None:
+    """What a figure question counts: "money", "percent", a folded syllable ("xa" for "bao nhiêu
+    xã", "bo" for "mấy bộ"), or None when the question does not say."""
+    folded = f" {' '.join(syllables(question))} "
+    # the first cue followed by a thing counted ("từ bao nhiêu đến bao nhiêu năm": năm); folded
+    # "may" is also "máy" (machine): trust it only as "mấy", or in a question without marks
+    m = next((m for m in ASKED_COUNT.finditer(folded) if m["unit"] not in _NOT_COUNTED and not (
+        m["cue"] == "may" and has_diacritics(question) and "mấy" not in question.lower())), None)
+    if m and m["unit"] in ("tien", "dong"):
+        return "money"
+    if m and m["unit"] == "phan":
+        return "percent"
+    if m:
+        return m["unit"]
+    if ASKED_MONEY.search(folded):
+        return "money"
+    if ASKED_PERCENT.search(folded):
+        return "percent"
+    return None
+
+
+# numbers spelled out, folded; not those that fold into another word ("tư"/"từ", "sáu"/"sau")
+_NUMBER_WORDS = frozenset("mot hai ba bon bay chin muoi".split())
+# money in a sentence: "5 triệu/huyện", "650.000 đồng", or a figure grouped in thousands (a budget
+# table states its unit once, in a heading the passage may not hold)
+MONEY_FIGURE = re.compile(
+    rf"\d[\d.,]*\s*(?:triệu|tỷ|nghìn|ngàn)?\s*(?:{_MONEY_UNITS})|\d[\d.,]*\s*(?:triệu|tỷ)(?![^\W\d])"
+    r"|(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.,]*\d)",
+    re.I,
+)
+PERCENT_FIGURE = re.compile(r"\d\s*%|phần trăm", re.I)
+
+
+def counts(text: str, unit: str) -> bool:
+    """Whether ``text`` states a figure of ``unit`` (a folded syllable): "300 xã", "hai bộ"."""
+    words = syllables(text)
+    return any(b == unit and (a[0].isdigit() or a in _NUMBER_WORDS) for a, b in zip(words, words[1:]))
+
 
 # Cues in an answer sentence that make it a good reply to each question type.
 ANSWER_CUES: dict[str, tuple[str, ...]] = {

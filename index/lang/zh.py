@@ -133,6 +133,50 @@ DOC_REFERENCE = re.compile(f"[{CJK}]{{1,12}}\\s*[〔\\[［(（]\\s*\\d{{4}}\\s*[
 SHORT_YEAR = re.compile(r"(?<![\d.,])(\d{2})\s*年(?!\d)")
 
 NUMBER_CUES = ("多少", "几", "多大", "多久", "比例", "数量", "多高", "标准是")
+# What that figure counts: the words right after 多少 / 几 ("多少个乡", "几年"; not 哪几, 几乎), or
+# money or a share named anywhere in the question (search)
+ASKED_COUNT = re.compile(f"(?<!哪)(?:多少|几(?!乎))(?P<unit>[{CJK}]{{0,2}})")
+_MEASURES = "个位名家所项张次条台座场套份批届期"
+_COUNTED = "年月天日周人户乡镇县村床岁"  # nouns counted without a measure word
+ASKED_MONEY = re.compile("钱|元|资金|经费|预算|补贴|补助|金额|费用|价格|收费|奖励|奖金|工资")
+ASKED_PERCENT = re.compile("比例|百分之|比率|占比|率(?:是|为|达到|能达到)?多少")
+
+
+def asked_unit(question: str) -> str | None:
+    """What a figure question counts: "money", "percent", a measure word with its noun ("个乡"),
+    a counted noun ("年"), or None when the question does not say."""
+    m = ASKED_COUNT.search(question)
+    unit = m["unit"] if m else ""
+    if ASKED_MONEY.match(unit):
+        return "money"
+    if unit and unit[0] in _MEASURES:
+        return unit if len(unit) == 2 and unit[1] in _COUNTED else unit[0]
+    if unit and unit[0] in _COUNTED:
+        return unit[0]
+    if ASKED_MONEY.search(question):
+        return "money"
+    if ASKED_PERCENT.search(question):
+        return "percent"
+    return None
+
+
+_COUNT = "\\d[\\d.,]*|[一二三四五六七八九十百千万两]+"
+MONEY_FIGURE = re.compile(f"(?:{_COUNT})\\s*(?:亿元|万元|千元|元|万(?![张个家人户名床项所]))|(?<![\\d.,])\\d{{1,3}}(?:,\\d{{3}})+(?![\\d.,]*\\d)")
+PERCENT_FIGURE = re.compile("\\d\\s*[%％]|百分之|[一二三四五六七八九]成")
+
+
+def counts(text: str, unit: str) -> bool:
+    """Whether ``text`` states a figure of ``unit``: "120个乡" or "120个" for "个乡", "3年" for
+    "年" (not a year of the calendar: "2020年")."""
+    count = "(?<!\\d)\\d{1,3}(?![\\d.,]*\\d)|[一二三四五六七八九十两]+" if unit == "年" else _COUNT
+    if unit[0] in _MEASURES:
+        what = f"{unit[0]}|[{_MEASURES}]?\\s*{unit[1]}" if len(unit) == 2 else unit[0]
+    elif unit in "天日":  # "10个工作日" answers "多少天"
+        what = "[个]?\\s*(?:天|日|工作日)"
+    else:
+        what = f"[{_MEASURES}]?\\s*{unit}"
+    return bool(re.search(f"(?:{count})\\s*(?:{what})", text))
+
 
 ANSWER_CUES: dict[str, tuple[str, ...]] = {
     "deadline": ("年", "月", "日", "前", "每年", "期间", "截至", "底"),

@@ -16,3 +16,8 @@ def test_a_sentence_in_the_other_language_is_not_held_to_full_coverage():
 
 def test_a_plan_that_never_names_the_place_asked_about_does_not_answer():
     assert evidence_score(_features(confidence=0.9, other_place=1.0)) < 0.3 <= evidence_score(_features(confidence=0.9))
+
+
+def test_a_sentence_without_a_figure_of_what_is_asked_does_not_answer():
+    # "bao nhiêu tiền" over a sentence stating only points: well matched, but it does not say
+    assert evidence_score(_features(confidence=0.55, unit_missing=1.0)) < 0.35 <= evidence_score(_features(confidence=0.55))

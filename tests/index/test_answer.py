@@ -279,3 +279,33 @@ def test_a_chinese_question_reaches_the_vietnamese_words_of_a_plans_areas():
                    place="Kon Tum", date="2020-01-03")
     a = _ask_one_document("山区乡每年补助多少钱？", passages, meta)
     assert a.found and "50 triệu" in a.text
+
+
+AWARDS = [
+    ("2.2. Điều kiện", "2.2. Điều kiện công nhận\n- Các xã đặc biệt khó khăn: nếu đạt từ 650 điểm trở lên thì được công nhận xã phù hợp với trẻ em."),
+    ("2.3. Phạm vi", "2.3. Phạm vi\n- Kế hoạch triển khai tại 86 xã, phường, thị trấn của tỉnh."),
+    ("4. Tuyên truyền", "4. Tuyên truyền\n- Sở Thông tin và Truyền thông hướng dẫn tuyên truyền kế hoạch."),
+]
+AWARDS_META = DocMeta(title="Kế hoạch xã phù hợp với trẻ em", lang="vi", number="9/KH-UBND", issuer="UBND tỉnh Kon Tum",
+                      place="Kon Tum", date="2020-01-03")
+
+
+@pytest.mark.parametrize("question", [
+    "Xã đặc biệt khó khăn được công nhận phù hợp với trẻ em được thưởng bao nhiêu tiền?",
+    "昆嵩省特别困难的乡被认定为适合儿童的乡能拿多少钱？",
+])
+def test_a_question_for_money_over_a_plan_stating_only_points_finds_nothing(question):
+    a = _ask_one_document(question, AWARDS, AWARDS_META)
+    assert not a.found
+
+
+def test_the_same_words_asking_for_points_are_answered():
+    a = _ask_one_document("Xã đặc biệt khó khăn được công nhận phù hợp với trẻ em cần bao nhiêu điểm?", AWARDS, AWARDS_META)
+    assert a.found and "650 điểm" in a.text
+
+
+@pytest.mark.parametrize("question", ["Kế hoạch xã phù hợp với trẻ em triển khai ở bao nhiêu xã?", "昆嵩省适合儿童的乡计划在多少个乡实施？"])
+def test_a_count_question_is_answered_by_the_sentence_counting_that_thing(question):
+    # the first passage matches more of the question's words, but counts points, not communes
+    a = _ask_one_document(question, AWARDS, AWARDS_META)
+    assert a.found and "86 xã" in a.text

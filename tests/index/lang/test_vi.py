@@ -1,3 +1,5 @@
+import pytest
+
 from index.lang import question_lang, vi
 
 
@@ -46,3 +48,31 @@ def test_question_language():
     assert question_lang("Kon Tum 的计划什么时候报告？") == "zh"
     assert vi.looks_vietnamese("ho so de nghi khen thuong gui cham nhat khi nao")
     assert not vi.looks_vietnamese("what is the deadline")
+
+
+@pytest.mark.parametrize(
+    "question, unit",
+    [
+        ("Kon Tum có bao nhiêu xã đặc biệt khó khăn?", "xa"),
+        ("ho so phai nop may bo", "bo"),
+        ("Hồ sơ phải nộp mấy bộ?", "bo"),
+        ("Bị phạt tù từ bao nhiêu đến bao nhiêu năm?", "nam"),  # the first cue counts nothing
+        ("Mỗi xã được hỗ trợ bao nhiêu tiền?", "money"),
+        ("Mức hỗ trợ cho mỗi xã là bao nhiêu?", "money"),
+        ("Đến 2030 tỷ lệ cơ sở áp dụng là bao nhiêu?", "percent"),
+        ("Giá in tờ rơi bao nhiêu một tờ?", None),  # "một tờ" is per sheet, not a count of sheets
+        ("Tỷ số giới tính khi sinh đạt bao nhiêu năm 2020?", None),  # "năm 2020" names a year
+        ("Cổng thông tin có máy chủ ở đâu?", None),  # "máy", not "mấy"
+        ("Chiến lược được xây dựng cho chu kỳ bao nhiêu lâu?", None),
+    ],
+)
+def test_the_thing_a_figure_question_counts(question, unit):
+    assert vi.asked_unit(question) == unit
+
+
+def test_a_count_is_a_figure_followed_by_the_thing_counted():
+    assert vi.counts("Địa bàn triển khai: 300 xã của 20 huyện", "xa")
+    assert vi.counts("Hồ sơ gồm hai bộ", "bo")
+    assert not vi.counts("Nếu đạt từ 650 điểm trở lên thì xã được công nhận", "xa")
+    assert vi.MONEY_FIGURE.search("5 triệu/huyện") and vi.MONEY_FIGURE.search("650.000/xã")
+    assert not vi.MONEY_FIGURE.search("đạt từ 850 điểm trở lên")

@@ -1,5 +1,7 @@
 """Chinese character pairs: every neighbouring pair of a document, only the content of a question."""
 
+import pytest
+
 from index.lang import zh
 
 
@@ -15,3 +17,28 @@ def test_question_words_make_no_pairs_and_pairs_do_not_reach_across_them():
     assert "多少" not in zh.question_pairs("补贴标准是多少") and "是多" not in zh.question_pairs("补贴标准是多少")
     assert zh.question_pairs("有哪些") == []  # nothing but asking: nothing to match
 
+
+
+@pytest.mark.parametrize(
+    "question, unit",
+    [
+        ("昆嵩省有多少个乡被认定为适合儿童的乡？", "个乡"),
+        ("每个乡发放多少张宣传单？", "张"),
+        ("免征企业所得税几年？", "年"),
+        ("每人能拿多少培训补贴？", "money"),  # no unit after 多少: the money word in the question
+        ("部门预算总额是多少？", "money"),
+        ("护理型床位的比例是多少？", "percent"),
+        ("培训安排在哪几年进行？", None),  # which years, not how many
+        ("总床位数是多少？", None),
+    ],
+)
+def test_the_thing_a_figure_question_counts(question, unit):
+    assert zh.asked_unit(question) == unit
+
+
+def test_a_count_is_a_figure_with_the_thing_counted():
+    assert zh.counts("全市共120个乡镇", "个乡") and zh.counts("建成养老服务中心12个", "个乡")
+    assert zh.counts("自受理申请后10个工作日内颁发许可证", "天")  # working days answer "多少天"
+    assert zh.counts("三年内免征", "年")
+    assert not zh.counts("到2020年全市养老床位总数达到2.9万张", "年")  # a year of the calendar
+    assert zh.MONEY_FIGURE.search("捐资207.2816万元") and not zh.MONEY_FIGURE.search("特困供养人员1340人")
