@@ -93,9 +93,13 @@ def _answer(base: Answer, q_tokens, hits, store, idf, documents, year, places=()
                          and any(matches(a, p) for a in named for p in f.payload.partners)]
             agency_words = titles | {t for a in named for t in _tokens(f"{a.mention} {a.name}")}
             ranked = _rank(own, weights, agency_words, documents) + _rank(partnered, weights, agency_words, documents)
-            # an agency named only as context ("Ai gửi hồ sơ về Sở …?"): another's duty fits far better
-            others = _rank([f for f in duties if f not in own], weights, titles, documents)
-            if not (others and others[0][0] >= MIN_COVERAGE and others[0][0] > _rank(own, weights, titles, documents)[0][0] + 0.3):
+            # an agency named only as context ("Ai gửi hồ sơ về Sở …?"): another's duty fits far
+            # better. Words that ask for a duty ("có nhiệm vụ gì", "负责什么") fit every duty and
+            # decide nothing here ("vụ" of "Sở Nội vụ" still names the agency)
+            asking = {t for w in rules(base.lang).FACT_DUTY_WORDS for t in _tokens(w)} - agency_words
+            topic = titles | asking
+            others = _rank([f for f in duties if f not in own], weights, topic, documents)
+            if not (others and others[0][0] >= MIN_COVERAGE and others[0][0] > _rank(own, weights, topic, documents)[0][0] + 0.3):
                 return _reply(base, [f for _, f in ranked], store, documents, year, named)
             break
 

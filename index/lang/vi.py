@@ -694,6 +694,9 @@ FACT_AGENCIES: tuple[tuple[str, str, str], ...] = (
     ("uy-ban-nhan-dan-{lvl}", "Ủy ban nhân dân {lvl}", rf"(?:chu tich\s+)?uy ban nhan dan{_LVL}"),
     ("hoi-dong-nhan-dan-{lvl}", "Hội đồng nhân dân {lvl}", rf"hoi dong nhan dan{_LVL}"),
 )
+# Words a responsibility question asks with ("có nhiệm vụ gì", "trách nhiệm"): every duty is one,
+# so they tell no fact of an agency from another's (index/facts/answers.py leaves them out)
+FACT_DUTY_WORDS = ("nhiệm vụ", "trách nhiệm", "chức năng")
 # How answers built from facts label roles and lists (index/facts/answers.py)
 FACT_LABELS = {
     "lead": "chủ trì/thực hiện",

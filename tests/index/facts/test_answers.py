@@ -2,6 +2,8 @@
 
 from types import SimpleNamespace
 
+import pytest
+
 from index.facts.answers import MAX_TEXT, answer_with_facts
 from index.types import Answer, Chunk, Citation, Hit
 
@@ -12,14 +14,25 @@ def _hits(*doc_ids):
     return [Hit(Chunk(f"{d}#0", d, 0, "…", ()), 1.0 / (i + 1)) for i, d in enumerate(doc_ids)]
 
 
-def _ask(index_dir, documents, question, qtype, *doc_ids, base_text="", lang="vi", tokens=None):
+def _ask(index_dir, documents, question, qtype, *doc_ids, base_text="", lang="vi", tokens=None, idf=lambda t: 1.0):
     from index.tokenize import tokenize_question
 
     base = Answer(question, lang, qtype, bool(base_text), base_text,
                   [Citation(doc_ids[0], "t", None, None, "", base_text)] if base_text else [])
     stored = SimpleNamespace(path=index_dir / "current", manifest={})
     return answer_with_facts(base, tokens or tokenize_question(question), _hits(*doc_ids), stored=stored,
-                             idf=lambda t: 1.0, documents=documents, year=2026)
+                             idf=idf, documents=documents, year=2026)
+
+
+@pytest.fixture(scope="module")
+def corpus_idf(documents):
+    """Word weights as the engine has them: BM25 idf over the corpus's passages."""
+    from index.chunking import chunk_document, document_head, indexed_text
+    from index.lexical import LexicalIndex
+    from index.tokenize import tokenize
+
+    texts = [indexed_text(c, document_head(d.meta)) for d in documents.values() for c in chunk_document(d)]
+    return LexicalIndex.build([tokenize(t) for t in texts]).idf
 
 
 def test_a_named_agency_gets_its_complete_list(index_dir, documents):
@@ -92,3 +105,17 @@ def test_a_fact_cut_from_the_answer_sentence_does_not_replace_it(index_dir, docu
             "司法所负责人、学区负责人六位为成员，未保站日常事务由乡镇社会事务中心承担，统筹协调督促各部门履职尽责。")
     a = _ask(index_dir, documents, "绥宁县乡镇未保站的站长由谁担任？", "responsibility", SUINING, base_text=base, lang="zh")
     assert "副镇长为站长" in a.text
+
+
+def test_asking_for_duties_in_so_many_words_still_gets_the_named_agencys(index_dir, documents, corpus_idf):
+    # "nhiệm vụ" also stands in other agencies' duties ("các mục tiêu, nhiệm vụ của Kế hoạch"): it
+    # asks for a duty and must not make the finance department look named only as context
+    a = _ask(index_dir, documents, "Sở Tài chính có nhiệm vụ gì trong kế hoạch truy xuất nguồn gốc Hà Tĩnh?",
+             "responsibility", HA_TINH, idf=corpus_idf)
+    assert a.text.startswith("Sở Tài chính") and "bố trí kinh phí" in a.text
+
+
+def test_a_duty_word_inside_the_agencys_name_still_names_it(index_dir, documents, corpus_idf):
+    a = _ask(index_dir, documents, "Sở Nội vụ Kon Tum có nhiệm vụ gì trong kế hoạch xã phù hợp với trẻ em?",
+             "responsibility", KON_TUM, idf=corpus_idf)
+    assert a.text.startswith("Sở Nội vụ") and "khen thưởng" in a.text
