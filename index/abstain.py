@@ -17,7 +17,8 @@ rarest words, the kind of fact asked for) and adds four signals:
   with answer accuracy and false abstention unchanged);
 - the question asks for a figure of something ("bao nhiêu tiền", "mấy bộ", "多少个乡") and the
   sentence states no figure of it: a plan that scores communes in points does not say how much
-  money they get (added 2026-11-21, see UNIT_PENALTY).
+  money they get; likewise a web address, phone number or e-mail asked for and not stated
+  (added 2026-11-21, see ASKED_PENALTY).
 
 The two constants were fitted offline by ``python -m eval.fit_abstain`` (grid search maximizing
 balanced accuracy — unanswerable questions declined plus answerable ones answered — at the
@@ -47,11 +48,12 @@ OTHER_SCRIPT_BOOST = 1.4
 # a place the question names (a glossary place: Hà Nội, 上海) that the cited plan never mentions:
 # the plan is about somewhere else, however well its words match
 OTHER_PLACE_PENALTY = 1.0
-# the question asks for a figure of something ("bao nhiêu xã", "多少钱", "mấy năm") and the sentence
-# states none of it: the plan does not say, however well its words match. Measured 0 / 0.3 / 0.5 /
-# 1: abstain_ok dev 0.86 / 1 / 1 / 1, dev2 0.56 / 0.68 / 0.72 / 0.72, calibration 0.67 / 0.71 /
-# 0.88 / 0.88; false abstention dev2 0.055 at all four, dev 0.038 / 0.057 / 0.057 / 0.075
-UNIT_PENALTY = 0.5
+# the question asks for a figure of something ("bao nhiêu xã", "多少钱", "mấy năm"), or for a web
+# address or phone number, and the sentence states none: the plan does not say, however well its
+# words match. Measured on figures asked for, 0 / 0.3 / 0.5 / 1: abstain_ok dev 0.86 / 1 / 1 / 1,
+# dev2 0.56 / 0.68 / 0.72 / 0.72, calibration 0.67 / 0.71 / 0.88 / 0.88; false abstention dev2
+# 0.055 at all four, dev 0.038 / 0.057 / 0.057 / 0.075
+ASKED_PENALTY = 0.5
 
 
 def evidence_score(features: dict[str, float], *, penalty: float = MISSING_FIGURE_PENALTY,
@@ -59,5 +61,5 @@ def evidence_score(features: dict[str, float], *, penalty: float = MISSING_FIGUR
     """0..~1: below Settings.min_confidence the reply is "nothing found"."""
     score = features["confidence"] * (1.0 - penalty * features["missing_figures"])
     score *= 1.0 - OTHER_PLACE_PENALTY * features.get("other_place", 0.0)
-    score *= 1.0 - UNIT_PENALTY * features.get("unit_missing", 0.0)
+    score *= 1.0 - ASKED_PENALTY * features.get("asked_missing", 0.0)
     return score * (boost if features["other_script"] else 1.0)

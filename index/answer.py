@@ -283,13 +283,39 @@ class _Wants:
     lang: str = "vi"
     number: bool = False
     unit: str | None = None  # what the figure counts, when the question says (index/lang asked_unit)
+    contact: str | None = None  # a web address, site, phone number or e-mail (index/lang asked_contact)
     list: bool = False
     reference: bool = False
     exclude: frozenset[str] = frozenset()  # document numbers the question itself names
 
     @property
     def any(self) -> bool:
-        return self.number or self.list or self.reference
+        return self.number or self.list or self.reference or bool(self.contact)
+
+
+_URL = re.compile(r"https?://|www\.|\b[\w-]+\.(?:gov\.vn|com\.vn|org\.vn|edu\.vn|vn|gov\.cn|com\.cn|cn|com|org|net)\b")
+_PHONE = re.compile(r"(?<![\d.,/])(?:\(?\+?\d{2,4}\)?[\s.-]?)?\d{3,4}[\s.-]?\d{3,4}(?:[\s.-]?\d{2,4})?(?![\d.,/%])|\b12345\b")
+_YEARS = re.compile(r"^(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d$")
+
+
+def _has_contact(text: str, kind: str) -> bool:
+    """A web address, a named site ("site": a URL or "Cổng thông tin …", "…网站"), a phone number
+    (not a span of years) or an e-mail address."""
+    if kind == "email":
+        return "@" in text
+    if kind == "phone":
+        return any(not _YEARS.match(m.group(0).strip()) for m in _PHONE.finditer(text))
+    if _URL.search(text):
+        return True
+    return kind == "site" and bool(rules("zh" if zh.CJK_RUN.search(text) else "vi").SITE_NAMED.search(text))
+
+
+def _states_asked(text: str, wants: _Wants) -> bool:
+    """Whether ``text`` states what the question asks for: a figure of the thing it counts, or the
+    contact it wants; True when the question asks for neither."""
+    if wants.contact:
+        return _has_contact(text, wants.contact)
+    return wants.unit is None or _has_asked_figure(text, wants.unit, wants.lang)
 
 
 def _wants(question: str) -> _Wants:
@@ -302,6 +328,7 @@ def _wants(question: str) -> _Wants:
         lang="zh" if is_zh else "vi",
         number=number,
         unit=lang.asked_unit(question) if number else None,
+        contact=lang.asked_contact(question),
         list=bool(lang.LIST_QUESTION.search(text)),
         reference=bool(lang.REFERENCE_QUESTION.search(text)),
         exclude=named,
@@ -323,7 +350,9 @@ def _fact_score(text: str, qtype: str, wants: _Wants, listed: bool = False) -> f
     lang = "zh" if zh.CJK_RUN.search(text) else "vi"
     if qtype != "other":
         checks.append(bool(rules(lang).FACT_PATTERNS[qtype].search(text)))
-    if wants.number:
+    if wants.contact:
+        checks.append(_has_contact(text, wants.contact))
+    elif wants.number:
         checks.append(_has_asked_figure(text, wants.unit, wants.lang))
     if wants.list:
         checks.append(listed or bool(rules(lang).LIST_ANSWER.search(text)))
@@ -486,8 +515,7 @@ def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate,
         "fact": _fact_score(body, qtype, wants, bool(best.items)) if (qtype != "other" or wants.any) else 1.0,
         "missing_figures": len(missing) / len(figures) if figures else 0.0,
         "other_script": float(text_is_zh != (query.lang == "zh")),
-        "unit_missing": float(wants.unit is not None
-                              and not _has_asked_figure(f"{body}\n{best.heading}", wants.unit, wants.lang)),
+        "asked_missing": float(not _states_asked(f"{body}\n{best.heading}", wants)),
         "other_place": float(not names_places(document, glossary.places_named(query.glossary_terms))),
         "dense_top": max((h.scores.get("dense", 0.0) for h in hits), default=0.0),
         "agree": float(hit.ranks.get("bm25", 99) <= 10 and hit.ranks.get("dense", 99) <= 10),

@@ -295,6 +295,24 @@ def asked_unit(question: str) -> str | None:
 
 
 # numbers spelled out, folded; not those that fold into another word ("tư"/"từ", "sáu"/"sau")
+# Questions that ask for a web address, a site, a phone number or an e-mail address (folded,
+# space-padded; search): the answer must hold one (index/answer.py)
+ASKED_CONTACT = {
+    "url": re.compile(r" dia chi (?:website|web|trang web|trang thong tin dien tu|cong thong tin)| duong link | link "),
+    "site": re.compile(r" (?:website|trang web|trang thong tin dien tu|cong thong tin dien tu) (?:nao|gi) "),
+    "phone": re.compile(r" so (?:dien thoai|hotline|duong day nong) | (?:dien thoai|hotline|duong day nong) (?:la )?(?:bao nhieu|so may|so gi) "),
+    "email": re.compile(r" (?:email|e mail|thu dien tu) "),
+}
+# a site named in a sentence ("đăng trên Cổng thông tin điện tử tỉnh"), for "trang web nào" (search)
+SITE_NAMED = re.compile(r"[Cc]ổng thông tin|[Tt]rang thông tin điện tử|[Ww]ebsite|[Bb]áo điện tử")
+
+
+def asked_contact(question: str) -> str | None:
+    """"url", "site", "phone" or "email" when the question asks for one, else None."""
+    folded = f" {' '.join(syllables(question))} "
+    return next((kind for kind, pattern in ASKED_CONTACT.items() if pattern.search(folded)), None)
+
+
 _NUMBER_WORDS = frozenset("mot hai ba bon bay chin muoi".split())
 # money in a sentence: "5 triệu/huyện", "650.000 đồng", or a figure grouped in thousands (a budget
 # table states its unit once, in a heading the passage may not hold)

@@ -135,9 +135,10 @@ SHORT_YEAR = re.compile(r"(?<![\d.,])(\d{2})\s*年(?!\d)")
 NUMBER_CUES = ("多少", "几", "多大", "多久", "比例", "数量", "多高", "标准是")
 # What that figure counts: the words right after 多少 / 几 ("多少个乡", "几年"; not 哪几, 几乎), or
 # money or a share named anywhere in the question (search)
-ASKED_COUNT = re.compile(f"(?<!哪)(?:多少|几(?!乎))(?P<unit>[{CJK}]{{0,2}})")
+ASKED_COUNT = re.compile(f"(?<!哪)(?:多少|几(?!乎))(?P<unit>[{CJK}]{{0,3}})")
 _MEASURES = "个位名家所项张次条台座场套份批届期"
 _COUNTED = "年月天日周人户乡镇县村床岁"  # nouns counted without a measure word
+_COUNTED_WORDS = ("小时", "分钟", "工作日", "星期")
 ASKED_MONEY = re.compile("钱|元|资金|经费|预算|补贴|补助|金额|费用|价格|收费|奖励|奖金|工资")
 ASKED_PERCENT = re.compile("比例|百分之|比率|占比|率(?:是|为|达到|能达到)?多少")
 
@@ -150,7 +151,11 @@ def asked_unit(question: str) -> str | None:
     if ASKED_MONEY.match(unit):
         return "money"
     if unit and unit[0] in _MEASURES:
-        return unit if len(unit) == 2 and unit[1] in _COUNTED else unit[0]
+        rest = unit[1:]
+        noun = next((w for w in _COUNTED_WORDS if rest.startswith(w)), rest[:1] if rest[:1] in _COUNTED else "")
+        return unit[0] + noun  # "个乡", "个小时"; a measure word alone counts whatever it counts
+    if word := next((w for w in _COUNTED_WORDS if unit.startswith(w)), None):
+        return word
     if unit and unit[0] in _COUNTED:
         return unit[0]
     if ASKED_MONEY.search(question):
@@ -158,6 +163,21 @@ def asked_unit(question: str) -> str | None:
     if ASKED_PERCENT.search(question):
         return "percent"
     return None
+
+
+# Questions that ask for a web address, a site, a phone number or an e-mail address (search)
+ASKED_CONTACT = {
+    "url": re.compile("网址|网站地址|网站链接|链接"),
+    "site": re.compile("哪个网站|什么网站|哪个平台|哪个网|什么网"),
+    "phone": re.compile("(?:电话|热线|手机)(?:号码|号)|(?:电话|热线)(?:是|为)?(?:多少|什么)|哪个电话|联系方式"),
+    "email": re.compile("邮箱|电子邮件|email", re.I),
+}
+SITE_NAMED = re.compile("网站|门户网|[^，。；]网(?![格络点])|平台")
+
+
+def asked_contact(question: str) -> str | None:
+    """"url", "site", "phone" or "email" when the question asks for one, else None."""
+    return next((kind for kind, pattern in ASKED_CONTACT.items() if pattern.search(question)), None)
 
 
 _COUNT = "\\d[\\d.,]*|[一二三四五六七八九十百千万两]+"
@@ -170,8 +190,8 @@ def counts(text: str, unit: str) -> bool:
     "年" (not a year of the calendar: "2020年")."""
     count = "(?<!\\d)\\d{1,3}(?![\\d.,]*\\d)|[一二三四五六七八九十两]+" if unit == "年" else _COUNT
     if unit[0] in _MEASURES:
-        what = f"{unit[0]}|[{_MEASURES}]?\\s*{unit[1]}" if len(unit) == 2 else unit[0]
-    elif unit in "天日":  # "10个工作日" answers "多少天"
+        what = f"{unit[0]}|[{_MEASURES}]?\\s*{unit[1:]}" if len(unit) > 1 else unit[0]
+    elif unit in ("天", "日"):  # "10个工作日" answers "多少天"
         what = "[个]?\\s*(?:天|日|工作日)"
     else:
         what = f"[{_MEASURES}]?\\s*{unit}"

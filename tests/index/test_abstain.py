@@ -20,4 +20,4 @@ def test_a_plan_that_never_names_the_place_asked_about_does_not_answer():
 
 def test_a_sentence_without_a_figure_of_what_is_asked_does_not_answer():
     # "bao nhiêu tiền" over a sentence stating only points: well matched, but it does not say
-    assert evidence_score(_features(confidence=0.55, unit_missing=1.0)) < 0.35 <= evidence_score(_features(confidence=0.55))
+    assert evidence_score(_features(confidence=0.55, asked_missing=1.0)) < 0.35 <= evidence_score(_features(confidence=0.55))

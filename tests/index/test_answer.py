@@ -309,3 +309,22 @@ def test_a_count_question_is_answered_by_the_sentence_counting_that_thing(questi
     # the first passage matches more of the question's words, but counts points, not communes
     a = _ask_one_document(question, AWARDS, AWARDS_META)
     assert a.found and "86 xã" in a.text
+
+
+PORTAL = [
+    ("2. Cổng thông tin", "2. Cổng thông tin\n- Sở Khoa học và Công nghệ xây dựng, vận hành Cổng thông tin truy xuất nguồn gốc sản phẩm của tỉnh."),
+    ("4. Tuyên truyền", "4. Tuyên truyền\n- Sở Thông tin và Truyền thông hướng dẫn tuyên truyền kế hoạch."),
+]
+PORTAL_META = DocMeta(title="Kế hoạch truy xuất nguồn gốc sản phẩm", lang="vi", number="385/KH-UBND",
+                      issuer="UBND tỉnh Hà Tĩnh", place="Hà Tĩnh", date="2020-10-22")
+
+
+def test_a_web_address_the_plan_does_not_give_is_not_answered_with_the_portals_name():
+    a = _ask_one_document("dia chi website cong thong tin truy xuat nguon goc ha tinh la gi", PORTAL, PORTAL_META)
+    assert not a.found
+
+
+def test_a_web_address_the_plan_gives_is_answered():
+    passages = [(PORTAL[0][0], PORTAL[0][1].rstrip(".") + " tại địa chỉ https://truyxuat.hatinh.gov.vn."), PORTAL[1]]
+    a = _ask_one_document("dia chi website cong thong tin truy xuat nguon goc ha tinh la gi", passages, PORTAL_META)
+    assert a.found and "truyxuat.hatinh.gov.vn" in a.text

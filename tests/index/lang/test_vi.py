@@ -76,3 +76,16 @@ def test_a_count_is_a_figure_followed_by_the_thing_counted():
     assert not vi.counts("Nếu đạt từ 650 điểm trở lên thì xã được công nhận", "xa")
     assert vi.MONEY_FIGURE.search("5 triệu/huyện") and vi.MONEY_FIGURE.search("650.000/xã")
     assert not vi.MONEY_FIGURE.search("đạt từ 850 điểm trở lên")
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("dia chi website cong thong tin truy xuat nguon goc la gi", "url"),
+        ("Kết quả được đăng trên trang web nào?", "site"),
+        ("Số điện thoại đường dây nóng là bao nhiêu?", "phone"),
+        ("Cổng thông tin truy xuất nguồn gốc do ai vận hành?", None),  # about the portal, not its address
+    ],
+)
+def test_questions_asking_for_an_address_or_a_phone_number(question, kind):
+    assert vi.asked_contact(question) == kind

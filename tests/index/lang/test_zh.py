@@ -42,3 +42,11 @@ def test_a_count_is_a_figure_with_the_thing_counted():
     assert zh.counts("三年内免征", "年")
     assert not zh.counts("到2020年全市养老床位总数达到2.9万张", "年")  # a year of the calendar
     assert zh.MONEY_FIGURE.search("捐资207.2816万元") and not zh.MONEY_FIGURE.search("特困供养人员1340人")
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [("评估结果在哪个网站公示？", "site"), ("门户网站联系电话多少", "phone"), ("网格化管理由谁负责？", None)],
+)
+def test_questions_asking_for_an_address_or_a_phone_number(question, kind):
+    assert zh.asked_contact(question) == kind
