@@ -24,7 +24,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from ..answer import names_places
-from ..lang import rules
+from ..lang import rules, vi
 from ..tokenize import tokenize
 from ..types import Answer, Citation, DocMeta, Document, Hit
 from .agencies import find_agencies, matches
@@ -77,7 +77,9 @@ def _answer(base: Answer, q_tokens, hits, store, idf, documents, year, places=()
         return None
     top = max(weights.values()) or 1.0
     weights = {t: w or top for t, w in weights.items()}  # a word no document has weighs the most
-    named = [m.agency for m in find_agencies(base.question)]
+    # "Ai thành lập Hội đồng …?", "…由哪个部门负责": an agency the question names is not the one whose
+    # duties answer it
+    named = [] if _asks_who(base) else [m.agency for m in find_agencies(base.question)]
     # words that only say which plan ("Kon Tum", "truy xuất nguồn gốc" in its title) do not tell
     # one fact of it from another: they are left out when facts are ranked
     titles = {t for d in doc_order if d in documents for t in _tokens(f"{documents[d].meta.title} {documents[d].meta.place or ''}")}
@@ -121,6 +123,13 @@ def _answer(base: Answer, q_tokens, hits, store, idf, documents, year, places=()
     # when it is one of the facts listed
     chosen.sort(key=lambda f: not (base.found and _same_clause(base.text, f.quote)))
     return _reply(base, chosen, store, documents, year, [])
+
+
+def _asks_who(base: Answer) -> bool:
+    """Whether the question asks who does something ("Ai …", "… do ai …", "谁…", "由哪个部门…")."""
+    lang_rules = rules(base.lang)
+    text = base.question if base.lang == "zh" else f" {' '.join(vi.syllables(base.question))} "
+    return bool(lang_rules.FACT_ASKS_WHO.search(text))
 
 
 def _same_clause(text: str, quote: str) -> bool:

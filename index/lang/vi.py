@@ -294,7 +294,6 @@ def asked_unit(question: str) -> str | None:
     return None
 
 
-# numbers spelled out, folded; not those that fold into another word ("tư"/"từ", "sáu"/"sau")
 # Questions that ask for a web address, a site, a phone number or an e-mail address (folded,
 # space-padded; search): the answer must hold one (index/answer.py)
 ASKED_CONTACT = {
@@ -313,6 +312,7 @@ def asked_contact(question: str) -> str | None:
     return next((kind for kind, pattern in ASKED_CONTACT.items() if pattern.search(folded)), None)
 
 
+# numbers spelled out, folded; not those that fold into another word ("tư"/"từ", "sáu"/"sau")
 _NUMBER_WORDS = frozenset("mot hai ba bon bay chin muoi".split())
 # money in a sentence: "5 triệu/huyện", "650.000 đồng", or a figure grouped in thousands (a budget
 # table states its unit once, in a heading the passage may not hold)
@@ -712,6 +712,10 @@ FACT_AGENCIES: tuple[tuple[str, str, str], ...] = (
     ("uy-ban-nhan-dan-{lvl}", "Ủy ban nhân dân {lvl}", rf"(?:chu tich\s+)?uy ban nhan dan{_LVL}"),
     ("hoi-dong-nhan-dan-{lvl}", "Hội đồng nhân dân {lvl}", rf"hoi dong nhan dan{_LVL}"),
 )
+# A question that asks who does something to an agency it names ("Ai thành lập Hội đồng xét duyệt
+# …?", "Hội đồng … do ai thành lập?"): that agency is not the one whose duties answer (folded,
+# space-padded; search)
+FACT_ASKS_WHO = re.compile(r"^ (?:ai|co quan nao|don vi nao|so nao|cap nao|ben nao) | do (?:ai|co quan nao|don vi nao|cap nao) ")
 # Words a responsibility question asks with ("có nhiệm vụ gì", "trách nhiệm"): every duty is one,
 # so they tell no fact of an agency from another's (index/facts/answers.py leaves them out)
 FACT_DUTY_WORDS = ("nhiệm vụ", "trách nhiệm", "chức năng")
