@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import abstain
-from .chunking import document_head
+from .chunking import SHORT_LEAD_IN, document_head
 from .lang import glossary, rules, vi, zh
 from .lexical import LexicalIndex
 from .retrieve import Query
@@ -66,6 +66,12 @@ class _Candidate:
     score: float = 0.0
     coverage: float = 0.0
     items: tuple[str, ...] = ()  # a list's items, when the candidate is a lead-in with its list
+    before: str = ""  # the sentence a short lead-in goes on from ("… gửi phòng Lao động. Hồ sơ gồm:")
+
+    @property
+    def body(self) -> str:
+        """What the candidate states: the sentence (a short lead-in with the one before it), its items."""
+        return "\n".join(x for x in (self.before, self.text, *self.items) if x)
 
 
 def _candidates(hits: list[Hit], documents: dict[str, Document], lists: bool = False) -> list[_Candidate]:
@@ -81,7 +87,9 @@ def _candidates(hits: list[Hit], documents: dict[str, Document], lists: bool = F
                 # a heading or a list's lead-in ("Hồ sơ … bao gồm:") is the context of what follows
                 context = line.rstrip(":： ")
                 if lists and (items := _list_items(lines[n + 1 :])):
-                    out.append(_Candidate(line, "", hit.chunk.section_path, document, i, items=items))
+                    # a short lead-in ("Hồ sơ gồm:") goes on from the sentence before it
+                    before = lines[n - 1] if n and len(line) < SHORT_LEAD_IN else ""
+                    out.append(_Candidate(line, "", hit.chunk.section_path, document, i, items=items, before=before))
                 elif _has_figure(line):
                     # a lead-in may state a fact itself ("… tổng số điểm tối đa là 1.000 điểm:")
                     out.append(_Candidate(line, "", hit.chunk.section_path, document, i))
@@ -366,7 +374,7 @@ def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weigh
     top = hits[0].score if hits else 1.0
     local = weights.localized([f"{c.text}\n{c.heading}\n{c.section}" for c in cands])
     for c in cands:
-        body = "\n".join((c.text, *c.items))
+        body = c.body
         c.coverage = weights.coverage(body, f"{c.heading}\n{c.section}", c.document)
         distinct = local.coverage(body, f"{c.heading}\n{c.section}", c.document)
         prior = hits[c.hit_index].score / top
@@ -442,7 +450,7 @@ def confidence(weights: _Weights, best: _Candidate, qtype: str, wants: _Wants) -
     set this separates the questions the documents answer from those they cannot far better than
     the embedding cosine does.
     """
-    body = "\n".join((best.text, *best.items))
+    body = best.body
     key = weights.key_coverage(body, f"{best.heading}\n{best.section}\n{best.document}")
     fact = _fact_score(body, qtype, wants, bool(best.items)) if (qtype != "other" or wants.any) else 1.0
     return best.coverage * (0.6 + 0.4 * key) * (0.7 + 0.3 * fact)
@@ -492,7 +500,7 @@ _FIGURE_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate, qtype: str, wants: _Wants, documents) -> dict:
-    body = "\n".join((best.text, *best.items))
+    body = best.body
     around = f"{best.heading}\n{best.section}\n{best.document}"
     meta = documents[hits[best.hit_index].chunk.doc_id].meta
     # the question's figures and years ("2021", "65"), not the numbers of documents it names

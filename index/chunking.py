@@ -100,6 +100,9 @@ def heading_tree(text: str, lang: str) -> Node:
     return root
 
 
+SHORT_LEAD_IN = 40  # characters: a lead-in this short ("Hồ sơ gồm:") says little without the line before it
+
+
 class _Packer:
     """Packs lines into chunks of at most ``max_tokens``, never cutting a sentence."""
 
@@ -122,6 +125,14 @@ class _Packer:
         ):
             self.chunks[-1] = Chunk(prev.chunk_id, prev.doc_id, prev.ordinal, prev.text + "\n" + text, prev.section)
             return
+        lead_in = lines[0].strip()
+        if prev is not None and prev.section == section and len(lead_in) < SHORT_LEAD_IN and lead_in.endswith((":", "：")):
+            # "Hồ sơ gồm:" goes on from the sentence before it ("… ký duyệt hồ sơ gửi phòng Lao động"),
+            # which ended the previous chunk: the list's chunk repeats it, so a question finds both
+            # (and may run over by that line: the model reads far more than a chunk)
+            before = prev.text.splitlines()[-1]
+            if estimate_tokens(f"{before}\n{text}") <= 1.5 * self.max_tokens:
+                text = f"{before}\n{text}"
         n = len(self.chunks)
         self.chunks.append(Chunk(f"{self.doc.doc_id}#{n}", self.doc.doc_id, n, text, section))
 

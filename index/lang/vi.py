@@ -713,9 +713,12 @@ FACT_AGENCIES: tuple[tuple[str, str, str], ...] = (
     ("hoi-dong-nhan-dan-{lvl}", "Hội đồng nhân dân {lvl}", rf"hoi dong nhan dan{_LVL}"),
 )
 # A question that asks who does something to an agency it names ("Ai thành lập Hội đồng xét duyệt
-# …?", "Hội đồng … do ai thành lập?"): that agency is not the one whose duties answer (folded,
-# space-padded; search)
-FACT_ASKS_WHO = re.compile(r"^ (?:ai|co quan nao|don vi nao|so nao|cap nao|ben nao) | do (?:ai|co quan nao|don vi nao|cap nao) ")
+# …?", "Hội đồng … do ai thành lập?"), or who chairs or sits on it: that agency's duties do not
+# answer it (folded, space-padded; search)
+FACT_ASKS_WHO = re.compile(
+    r"^ (?:ai|co quan nao|don vi nao|so nao|cap nao|ben nao) | do (?:ai|co quan nao|don vi nao|cap nao) "
+    r"| la ai | gom (?:nhung )?ai | thanh phan "  # who chairs it, who sits on it: not its duties
+)
 # Words a responsibility question asks with ("có nhiệm vụ gì", "trách nhiệm"): every duty is one,
 # so they tell no fact of an agency from another's (index/facts/answers.py leaves them out)
 FACT_DUTY_WORDS = ("nhiệm vụ", "trách nhiệm", "chức năng")

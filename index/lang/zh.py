@@ -483,8 +483,8 @@ FACT_AGENCY_ALIASES: tuple[tuple[str, str, str], ...] = (
     ("人民政府", "乡", "各乡镇(?:人民政府)?(?=要|应|都要|负责)"),
 )
 FACT_NOT_AGENCY = re.compile("^(?:有关|相关|其他|各有关|各相关|其|该)")
-# "谁负责…", "…由哪个部门负责": see vi.FACT_ASKS_WHO (search)
-FACT_ASKS_WHO = re.compile("^(?:谁|哪个|哪些|哪一)|由(?:谁|哪)")
+# "谁负责…", "…由哪个部门负责", "…由哪些成员组成": see vi.FACT_ASKS_WHO (search)
+FACT_ASKS_WHO = re.compile("^(?:谁|哪个|哪些|哪一)|由(?:谁|哪)|是谁|组成|成员")
 # Words a responsibility question asks with ("负责什么", "职责"): see vi.FACT_DUTY_WORDS
 FACT_DUTY_WORDS = ("负责", "职责", "任务", "责任", "职能")
 FACT_LABELS = {

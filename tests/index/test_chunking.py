@@ -110,3 +110,15 @@ def test_a_lone_lead_in_before_another_section_stays_in_its_own():
     preamble = next(c for c in chunks if "các nội dung sau:" in c.text)
     assert not preamble.section and "Nâng cao nhận thức" not in preamble.text
     assert any("Nâng cao nhận thức" in c.text for c in chunks)  # nothing lost
+
+
+def test_a_chunk_opening_with_a_short_lead_in_repeats_the_line_it_goes_on_from():
+    # "Hồ sơ gồm:" alone says nothing of which papers: the sentence before it (which ends the
+    # previous chunk) says they go to the district labour office, and a question says so too
+    sent = "- Chủ tịch Ủy ban nhân dân cấp xã ký duyệt hồ sơ gửi phòng Lao động cấp huyện trước ngày 15 tháng 11 hằng năm."
+    items = "\n".join(f"({i}) Giấy tờ số {i} của Ủy ban nhân dân xã đề nghị công nhận xã phù hợp với trẻ em;" for i in range(1, 5))
+    text = f"2.1. Tổ chức đánh giá\n- Việc đánh giá được thực hiện mỗi năm một lần vào tháng 11.\n{sent}\nHồ sơ gồm:\n{items}"
+    chunks = chunk_document(_doc(text, "vi"), max_tokens=70)
+    papers = next(c for c in chunks if "Hồ sơ gồm:" in c.text)
+    assert papers.text.startswith(sent) and "(1) Giấy tờ" in papers.text
+    assert sum(sent in c.text for c in chunks) == 2  # repeated, not moved

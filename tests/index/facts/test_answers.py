@@ -133,3 +133,10 @@ def test_asking_who_set_up_a_named_body_keeps_the_clause_saying_who(index_dir, d
 def test_asking_whom_a_named_agency_works_with_still_gets_its_duties(index_dir, documents, corpus_idf):
     a = _ask(index_dir, documents, "Sở Y tế Kon Tum phối hợp với ai?", "responsibility", KON_TUM, idf=corpus_idf)
     assert a.text.startswith("Sở Y tế")
+
+
+def test_asking_who_sits_on_a_named_council_is_not_answered_with_its_duties(index_dir, documents, corpus_idf):
+    clause = "Thành phần Hội đồng đánh giá gồm: Chủ tịch Hội đồng là Chủ tịch hoặc Phó Chủ tịch Ủy ban nhân dân cấp xã."
+    for question in ("Thành phần Hội đồng đánh giá cấp xã gồm những ai?", "Chủ tịch Hội đồng đánh giá cấp xã là ai?"):
+        a = _ask(index_dir, documents, question, "responsibility", KON_TUM, base_text=clause, idf=corpus_idf)
+        assert a.text == clause
