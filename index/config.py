@@ -55,6 +55,7 @@ class Settings:
     bm25_weight: float = 1.0
     dense_weight: float = 1.0
     glossary_weight: float = 1.0  # BM25 over the question's terms in the other language
+    reading_weight: float = 0.5  # BM25 over the corpus's words the question reads as (Sino-Vietnamese); measured 0.3 / 0.5 / 0.7 / 1 (eval/README.md)
     # BM25 over whole documents (hybrid): each passage gets its document's rank; scaled down by
     # the share of one-passage documents, off below 50 documents (index/retrieve.py)
     document_weight: float = 1.0

@@ -1,7 +1,8 @@
 """Question → ranked passages: BM25 and dense search, fused, near-duplicates folded into one.
 
 Hybrid retrieval fuses, by weighted reciprocal rank: BM25 over passages, BM25 over the question's
-glossary terms in the other language, dense search, and BM25 and dense search over whole documents
+glossary terms in the other language and over the other language's words it reads as (Sino-
+Vietnamese readings, index/lang/sinoviet.py), dense search, and BM25 and dense search over whole documents
 (a passage of a long plan often lacks the words that its document as a whole holds, and the model
 reads a short document better whole than cut in two; every passage of a document gains that
 document's rank, and more when that document clearly leads the BM25 list). When no document
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -24,6 +25,7 @@ from .dense import center
 from .embedding import Embedder
 from .fusion import add_bonus, add_group_ranking, fold_near_duplicates, margin_confidence, reciprocal_rank_fusion
 from .lang import glossary, question_lang, vi
+from .lang.sinoviet import ReadingBridge
 from .lexical import LexicalIndex, top_k
 from .store import StoredIndex
 from .tokenize import tokenize, tokenize_document, tokenize_question
@@ -42,6 +44,7 @@ class Query:
     translated_from: tuple[str, ...] = ()  # the question's own tokens that the glossary translated
     glossary_concepts: tuple[tuple[str, ...], ...] = ()  # those terms, as phrases: each concept's alternatives
     document_tokens: tuple[str, ...] = ()  # BM25 tokens for whole documents: ``tokens`` plus Chinese pairs
+    read_as: tuple[str, ...] = ()  # the corpus's words in the other language the question reads as (index/lang/sinoviet.py)
 
     @property
     def glossary_terms(self) -> tuple[str, ...]:
@@ -50,12 +53,15 @@ class Query:
 
 
 def prepare_query(
-    text: str, restorer: vi.DiacriticRestorer | None, *, document_langs: Collection[str] | None = None
+    text: str, restorer: vi.DiacriticRestorer | None, *, document_langs: Collection[str] | None = None,
+    bridge: Callable[[], ReadingBridge] | None = None,
 ) -> Query:
     """The question as retrieval and answering read it. Its glossary terms in the other language
     are also embedded with it and searched for when ``document_langs`` (the languages some document
     is in; None: unknown) holds that language; otherwise they only serve the answer (places it
-    names, its concepts)."""
+    names, its concepts). ``bridge`` gives the corpus's words by their Sino-Vietnamese reading
+    (made on first need: a corpus in one language never needs it), for the words of the other
+    language the question reads as."""
     text = " ".join(text.split())
     lang = question_lang(text)
     restored = text
@@ -67,15 +73,20 @@ def prepare_query(
     other = "vi" if lang == "zh" else "zh"
     searched = terms if document_langs is None or other in document_langs else []
     dense_text = f"{restored} ({', '.join(searched)})" if searched else restored
+    tokens = tuple(tokenize_question(text))
+    read_as: list[str] = []
+    if bridge is not None and (document_langs is None or other in document_langs):
+        read_as = bridge().chinese(restored) if lang == "vi" else bridge().vietnamese(tokens)
     return Query(
         text,
         lang,
-        tuple(tokenize_question(text)),
+        tokens,
         dense_text,
         tuple(tokenize(" ".join(searched))),
         tuple(tokenize(" ".join(sources))),
         tuple(alternatives for _, alternatives in found),
         tuple(tokenize_document(text, question=True)),
+        tuple(read_as),
     )
 
 
@@ -141,6 +152,22 @@ def document_view(stored: StoredIndex) -> DocumentView:
         return view
 
 
+_BRIDGES: dict[str, ReadingBridge] = {}  # by build folder, like the document views
+
+
+def reading_bridge(stored: StoredIndex) -> ReadingBridge:
+    key = str(stored.path)
+    with _VIEWS_LOCK:
+        bridge = _BRIDGES.get(key)
+        if bridge is None:
+            lexical = stored.lexical
+            bridge = ReadingBridge(t for t in lexical.vocab if lexical.holds(t))
+            if len(_BRIDGES) >= _VIEWS_KEPT:
+                _BRIDGES.pop(next(iter(_BRIDGES)))
+            _BRIDGES[key] = bridge
+        return bridge
+
+
 class Retriever:
     """Searches one stored index; the embedding model is loaded on the first dense query."""
 
@@ -164,7 +191,8 @@ class Retriever:
     def query(self, text: str) -> Query:
         # the other language's words blur the question's vector where no document is in it
         # (NCPQA, Chinese only: dense hit@10 0.909 → 0.928)
-        return prepare_query(text, self.stored.restorer, document_langs=self.document_langs)
+        return prepare_query(text, self.stored.restorer, document_langs=self.document_langs,
+                             bridge=lambda: reading_bridge(self.stored))
 
     @staticmethod
     def glossary_share(query: Query) -> float:
@@ -186,13 +214,15 @@ class Retriever:
         if mode in ("bm25", "hybrid") and query.translated:
             # the question's terms in the other language reach passages it cannot match itself
             rankings["glossary"] = self.stored.lexical.search(list(query.translated), n)
+        if mode in ("bm25", "hybrid") and query.read_as:
+            rankings["readings"] = self.stored.lexical.search(list(query.read_as), n)
         if mode in ("dense", "hybrid"):
             vector = self.embedder.embed_queries([query.dense_text])[0]
             rankings["dense"] = self.stored.dense.search(vector, n, query.lang)
         # where the question's own words cannot match, the glossary list is the only lexical one and
         # speaks for the translated part only (measured on XQuAD: full weight outvotes dense)
         glossary = s.glossary_weight * (self.glossary_share(query) if own < 1 else 1.0)
-        weights = {"bm25": s.bm25_weight * own, "glossary": glossary, "dense": s.dense_weight}
+        weights = {"bm25": s.bm25_weight * own, "glossary": glossary, "readings": s.reading_weight, "dense": s.dense_weight}
         fused = reciprocal_rank_fusion(rankings, weights=weights, k=s.rrf_k)
         evidence = self.documents.document_evidence if mode == "hybrid" else 0.0
         doc_weight, dense_doc_weight = s.document_weight * own * evidence, s.dense_document_weight * evidence

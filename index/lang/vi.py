@@ -74,19 +74,36 @@ def syllables(text: str) -> list[str]:
     return _TOKEN.findall(fold(text).lower())
 
 
+def _content(text: str, question: str | None) -> tuple[list[str], list[bool]]:
+    """Folded syllables, and which of them are not content: stop-words, and in a question
+    (``question`` = "marked" or "bare") its words of asking."""
+    if question is None:
+        sylls = syllables(text)
+        return sylls, [s in STOPWORDS for s in sylls]
+    marked = _TOKEN.findall(text.lower())
+    sylls = [fold(m) for m in marked]
+    return sylls, [s in STOPWORDS or _asks(m, question == "bare") for s, m in zip(sylls, marked)]
+
+
+def content_runs(question: str) -> list[list[str]]:
+    """A question's runs of neighbouring folded content syllables (no words of asking, no numbers)."""
+    sylls, skip = _content(question, "marked" if has_diacritics(question) else "bare")
+    runs: list[list[str]] = [[]]
+    for s, skipped in zip(sylls, skip):
+        if skipped or not (s.isascii() and s.isalpha()):  # folded Vietnamese is ASCII; CJK is not
+            runs.append([])
+        else:
+            runs[-1].append(s)
+    return [run for run in runs if run]
+
+
 def tokens(text: str, *, question: str | None = None) -> list[str]:
     """Index tokens: content syllables, their pairs, and the parts of compound numbers. For a
     question (``question`` = "marked" or "bare": whether it has diacritics anywhere), the words of
     asking are left out too, with their pairs."""
     # plans write "70%", people ask "bao nhiêu phần trăm": both make the same tokens
     text = text.replace("%", " phần trăm ")
-    if question is None:
-        sylls = syllables(text)
-        skip = [s in STOPWORDS for s in sylls]
-    else:
-        marked = _TOKEN.findall(text.lower())
-        sylls = [fold(m) for m in marked]
-        skip = [s in STOPWORDS or _asks(m, question == "bare") for s, m in zip(sylls, marked)]
+    sylls, skip = _content(text, question)
     out: list[str] = []
     for i, s in enumerate(sylls):
         if skip[i]:

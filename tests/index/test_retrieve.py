@@ -208,3 +208,18 @@ def test_a_document_the_model_read_whole_is_ranked_by_its_own_vector(tmp_path, m
     assert hits[1].chunk.doc_id == "two"  # any other document: by its best passage
     pieces_only = dataclasses.replace(stored, path=tmp_path / "pieces", document_vectors={})
     assert Retriever(pieces_only, ConstantEmbedder(), settings).search(query, k=4)[0].chunk.doc_id == "two"
+
+
+def test_a_vietnamese_question_reaches_a_chinese_passage_by_the_words_it_reads_as(tmp_path):
+    stored = make_index(tmp_path, {
+        "zh": ("zh", ["市级建成1个500张床位的康养中心", "新建日间照料中心20个", "养老机构护理型床位"]),
+        "vi": ("vi", ["Trung tâm y tế huyện", "Kế hoạch hỗ trợ hộ nghèo"]),
+    })
+    retriever = Retriever(stored, ConstantEmbedder(), Settings(dense_weight=0.0))
+    query = retriever.query("Xây trung tâm khang dưỡng bao nhiêu giường?")
+    assert query.read_as == ("康养",)  # "trung tâm" is the Vietnamese plan's own word: not read as 中心
+    top = retriever.search(query, k=3)[0]
+    assert top.chunk.text.endswith("康养中心") and top.ranks["readings"] == 1
+    # a corpus in one language has nothing to read a question as
+    vi_only = Retriever(make_index(tmp_path / "vi", {"vi": ("vi", ["Trung tâm y tế huyện"])}), ConstantEmbedder(), Settings())
+    assert vi_only.query("Xây trung tâm khang dưỡng bao nhiêu giường?").read_as == ()
