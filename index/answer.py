@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from . import abstain
@@ -471,9 +471,14 @@ def answer(
     weights = _Weights(query, lexical)
     wants = _wants(query.text)
     if hits and (about := doc_question(query.text)):
-        if found := _from_header(about, weights, hits, documents, year):
+        # the words of asking when ("发布", "ban hành") are no words of the title to look for
+        asking = set(tokenize(about[1]))
+        title_words = _Weights(replace(query, tokens=tuple(t for t in query.tokens if t not in asking)), lexical)
+        if found := _from_header(about[0], title_words, hits, documents, year):
             quote, hit = found
             cite = citation(hit, documents[hit.chunk.doc_id].meta, quote, year)
+            if quote not in hit.chunk.text:  # a line of the header or signature: no section of the cited passage
+                cite = replace(cite, section="", chunk_id=None)
             return Answer(query.text, query.lang, qtype, True, quote, [cite], hits)
     best, features = select(query, hits, weights, qtype, wants, documents)
     if best is None or abstain.evidence_score(features) < min_confidence:
@@ -544,28 +549,31 @@ def _folded_text(*parts: str) -> str:
 
 
 # --- questions about the document itself -------------------------------------------------------
-HEADER_LINES = 30  # a document's number, date and issuer are stated in its first lines
+HEADER_LINES = 30  # a document's number, date and issuer are stated in its first lines …
+SIGNATURE_LINES = 12  # … or, in a Chinese text, its date and issuer under it
 MIN_HEADER_COVERAGE = 0.5  # the document's title must cover this much of such a question
 
 
-def doc_question(question: str) -> str | None:
-    """"date", "number" or "issuer" when the question asks when / under which number / by whom
-    the document was issued; None otherwise."""
+def doc_question(question: str) -> tuple[str, str] | None:
+    """("date", "number" or "issuer", the words that ask it) when the question asks when / under
+    which number / by whom the document was issued; None otherwise."""
     is_zh = bool(zh.CJK_RUN.search(question))
     text = question if is_zh else f" {' '.join(vi.syllables(question))} "
     for kind, pattern in (zh if is_zh else vi).DOC_QUESTIONS.items():
-        if pattern.search(text):
-            return kind
+        if m := pattern.search(text):
+            return kind, m.group()
     return None
 
 
 def _from_header(about: str, weights: _Weights, hits: list[Hit], documents: dict[str, Document], year: int):
-    """(the header line stating the document's date, number or issuer, the hit to cite) for the
-    document among the top passages whose title best matches the question; None when none does."""
+    """(the header or signature line stating the document's date, number or issuer, the hit to
+    cite) for the document among the top passages whose title best matches the question; None when
+    none does."""
     best = None
     for rank, hit in enumerate(hits[:PASSAGES_READ]):
         doc = documents[hit.chunk.doc_id]
-        lines = [s for line in doc.text.splitlines()[:HEADER_LINES] if (s := line.strip())]
+        all_lines = doc.text.splitlines()
+        lines = [s for line in all_lines[:HEADER_LINES] + all_lines[HEADER_LINES:][-SIGNATURE_LINES:] if (s := line.strip())]
         cover = weights.coverage(f"{document_head(doc.meta)}\n{doc.meta.number or ''}\n{doc.meta.place or ''}")
         if best is None or cover > best[0] + 1e-9:
             best = (cover, hit, doc, lines)

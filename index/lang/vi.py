@@ -264,7 +264,8 @@ LIST_ANSWER = re.compile(r"\b(?:gồm|bao gồm|gồm có|như sau)\b|:\s*[^;]+;
 # Questions about the document itself, answered from its header (folded, space-padded; search):
 # when it was issued, its number, who issued it
 DOC_QUESTIONS: dict[str, re.Pattern[str]] = {
-    "date": re.compile(r" ban hanh (?:vao )?(?:ngay|thang|nam|khi) (?:nao|bao gio|may) | ngay ban hanh | ky ban hanh (?:ngay|khi) nao | ban hanh bao gio "),
+    "date": re.compile(r" (?:ban hanh|ky|ky ban hanh) (?:vao )?(?:ngay|thang|nam|khi|luc) (?:nao|bao gio|may) "
+                       r"| ngay (?:ban hanh|ky) | (?:ban hanh|ky) (?:tu )?bao gio "),
     "number": re.compile(r" so hieu | so ky hieu | (?:co )?so (?:van ban )?(?:la )?bao nhieu (?:va )?(?:ky hieu)? "),
     "issuer": re.compile(r" (?:co quan|don vi|ai|cap nao) (?:nao )?(?:da )?ban hanh | do (?:ai|co quan nao) ban hanh "),
 }

@@ -22,7 +22,8 @@ STOPWORDS = frozenset(
 QUESTION_STOPWORDS = frozenset(
     "一共 总共 共 几 几个 几月 几年 几天 多少 多大 多久 多高 多长 什么样 什么 哪 哪些 哪个 哪项 哪种 哪里 哪儿 "
     "给 里 的话 由 要 可以 不用 是 有 吗 呢 请问 意思 怎么 怎么样 如何 能 会 需要 应该 应当 是否 "
-    "还是 或者 呀 吧 啊 我 我们 你 您 他们 谁 为什么 为何 到底 究竟".split()
+    "还是 或者 呀 吧 啊 我 我们 你 您 他们 谁 为什么 为何 到底 究竟 "
+    "哪天 哪一天 何时 什么时候 几号 这份 这个 这项".split()
 )
 
 _jieba_lock = threading.Lock()
@@ -121,7 +122,8 @@ LIST_QUESTION = re.compile("包括哪些|包括什么|包含哪些|有哪些|有
 LIST_ANSWER = re.compile("包括|包含|主要有|如下|[^。；]+、[^。；]+、|：[^。]*；")
 # Questions about the document itself, answered from its header (search)
 DOC_QUESTIONS: dict[str, re.Pattern[str]] = {
-    "date": re.compile("(?:印发|发布|发文|成文|出台|签发)(?:的)?(?:日期|时间)|(?:什么时候|何时|哪天|哪一天|几月几日)(?:印发|发布|出台|发文|签发)"),
+    "date": re.compile("(?:印发|发布|发文|成文|出台|签发|颁布|落款)(?:的)?(?:日期|时间)"
+                       "|(?:什么时候|何时|哪天|哪一天|哪年哪月|几月几日|几号)(?:印发|发布|出台|发文|签发|颁布|发的|出的)"),
     "number": re.compile("文号|发文字号|文件编号"),
     "issuer": re.compile("(?:哪个|什么|哪一)(?:部门|单位|机关|机构)(?:印发|发布|制定|出台|发文)|发文(?:机关|单位)|由(?:谁|哪个部门)(?:印发|发布|制定)"),
 }

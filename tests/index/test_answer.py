@@ -124,6 +124,7 @@ def test_a_single_fact_question_still_gets_one_item(corpus):
     [
         ("Kế hoạch 2516 về xã phù hợp với trẻ em của Kon Tum ban hành ngày nào?", "ngày 03 tháng 10 năm 2014"),
         ("ke hoach xa phu hop voi tre em kon tum ban hanh ngay nao", "ngày 03 tháng 10 năm 2014"),
+        ("Kế hoạch 2516 ký ngày nào?", "ngày 03 tháng 10 năm 2014"),
         ("Kế hoạch xã phù hợp với trẻ em của Kon Tum có số hiệu là gì?", "2516/KH-UBND"),
         ("Cơ quan nào ban hành kế hoạch xã phù hợp với trẻ em ở Kon Tum?", "ỦY BAN NHÂN DÂN TỈNH KON TUM"),
     ],
@@ -132,6 +133,26 @@ def test_questions_about_the_document_are_answered_from_its_header(question, exp
     a = _ask(question, corpus, [0, 5, 1])
     assert a.found and expected in a.text
     assert a.citations[0].date == "2014-10-03"
+
+
+def test_a_chinese_texts_date_of_issue_is_read_under_it():
+    # a Chinese text states its date in the signature, after the body, not in its header
+    passages = [
+        ("", "郴州市人民政府办公室关于全面放开养老服务市场提升养老服务质量的实施意见\n各县市区人民政府，市直各单位：\n"
+             "为提升养老服务质量，现提出如下实施意见。"),
+        ("一、总体要求", "一、总体要求\n到2020年，全市养老床位总数达到2.9万张。"),
+        ("六、组织实施", "六、组织实施\n市民政局要会同有关部门加强指导。\n郴州市人民政府办公室\n2018年7月6日"),
+    ]
+    meta = DocMeta(title="郴州市人民政府办公室关于全面放开养老服务市场提升养老服务质量的实施意见", lang="zh",
+                   place="郴州市", date="2018-07-06")
+    doc = Document("d.txt", "\n".join(t for _, t in passages), meta, "0")
+    chunks = [Chunk(f"d.txt#{i}", "d.txt", i, text, (s,)) for i, (s, text) in enumerate(passages)]
+    lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
+    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks[:2])]  # not the signature's
+    for question in ("郴州这份实施意见是哪天发布的？", "郴州养老服务市场的实施意见什么时候印发的"):
+        a = answer(prepare_query(question, None), hits, lexical=lexical, documents={"d.txt": doc}, min_confidence=0.35, year=2026)
+        assert a.found and a.text == "2018年7月6日"
+        assert a.citations[0].date == "2018-07-06" and a.citations[0].section == ""
 
 
 def test_a_document_question_about_another_plan_is_not_answered_from_this_header(corpus):
