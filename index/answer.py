@@ -561,7 +561,7 @@ def doc_question(question: str) -> tuple[str, str] | None:
     text = question if is_zh else f" {' '.join(vi.syllables(question))} "
     for kind, pattern in (zh if is_zh else vi).DOC_QUESTIONS.items():
         if m := pattern.search(text):
-            return kind, m.group()
+            return kind, m.groupdict().get("ask") or m.group()
     return None
 
 

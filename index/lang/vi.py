@@ -262,10 +262,14 @@ LIST_QUESTION = re.compile(
 # A sentence that enumerates: "… gồm: A; B; C", "… bao gồm A, B, C" (search)
 LIST_ANSWER = re.compile(r"\b(?:gồm|bao gồm|gồm có|như sau)\b|:\s*[^;]+;[^;]+", re.I)
 # Questions about the document itself, answered from its header (folded, space-padded; search):
-# when it was issued, its number, who issued it
+# when it was issued, its number, who issued it; group "ask", where there is one, holds the words
+# of asking alone (the rest names the document)
 DOC_QUESTIONS: dict[str, re.Pattern[str]] = {
-    "date": re.compile(r" (?:ban hanh|ky|ky ban hanh) (?:vao )?(?:ngay|thang|nam|khi|luc) (?:nao|bao gio|may) "
-                       r"| ngay (?:ban hanh|ky) | (?:ban hanh|ky) (?:tu )?bao gio "),
+    # "ký" (signed) only after the document it is said of: bare "ky" is also "đăng ký", "định kỳ"
+    "date": re.compile(r" (?:ky )?ban hanh (?:vao )?(?:ngay|thang|nam|khi|luc) (?:nao|bao gio|may) | ngay ban hanh "
+                       r"| ban hanh (?:tu )?bao gio "
+                       r"| (?:ke hoach|van ban|quyet dinh|nghi quyet|nghi dinh|thong tu|de an|chi thi|cong van)(?: \w+){0,3}"
+                       r"(?<! dang)(?<! dinh)(?P<ask> (?:duoc )?ky (?:vao )?(?:ngay|khi|luc) (?:nao|bao gio) )"),
     "number": re.compile(r" so hieu | so ky hieu | (?:co )?so (?:van ban )?(?:la )?bao nhieu (?:va )?(?:ky hieu)? "),
     "issuer": re.compile(r" (?:co quan|don vi|ai|cap nao) (?:nao )?(?:da )?ban hanh | do (?:ai|co quan nao) ban hanh "),
 }

@@ -120,10 +120,13 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
 LIST_QUESTION = re.compile("包括哪些|包括什么|包含哪些|有哪些|有什么|哪些(?:内容|方面|措施|任务|项目|服务|材料|工作|形式|渠道|领域|政策)|哪几")
 # A sentence that enumerates: "包括A、B、C", "A、B、C等", "：A；B" (search)
 LIST_ANSWER = re.compile("包括|包含|主要有|如下|[^。；]+、[^。；]+、|：[^。]*；")
-# Questions about the document itself, answered from its header (search)
+# Questions about the document itself, answered from its header (search); group "ask", where
+# there is one, holds the words of asking alone (the rest names the document)
 DOC_QUESTIONS: dict[str, re.Pattern[str]] = {
+    # bare "哪天发的" only of a document: "补贴哪天发的" asks when money is paid
     "date": re.compile("(?:印发|发布|发文|成文|出台|签发|颁布|落款)(?:的)?(?:日期|时间)"
-                       "|(?:什么时候|何时|哪天|哪一天|哪年哪月|几月几日|几号)(?:印发|发布|出台|发文|签发|颁布|发的|出的)"),
+                       "|(?:什么时候|何时|哪天|哪一天|哪年哪月|几月几日|几号)(?:印发|发布|出台|发文|签发|颁布)"
+                       "|(?:意见|通知|计划|方案|办法|文件|规定|决定|报告|条例)[^，。？?]{0,6}?(?P<ask>(?:什么时候|何时|哪天|哪一天|几月几日|几号)(?:发|出)的)"),
     "number": re.compile("文号|发文字号|文件编号"),
     "issuer": re.compile("(?:哪个|什么|哪一)(?:部门|单位|机关|机构)(?:印发|发布|制定|出台|发文)|发文(?:机关|单位)|由(?:谁|哪个部门)(?:印发|发布|制定)"),
 }

@@ -1,6 +1,6 @@
 import pytest
 
-from index.answer import MAX_ANSWER_CHARS, answer, classify_question
+from index.answer import MAX_ANSWER_CHARS, answer, classify_question, doc_question
 from index.lexical import LexicalIndex
 from index.retrieve import prepare_query
 from index.tokenize import tokenize
@@ -133,6 +133,22 @@ def test_questions_about_the_document_are_answered_from_its_header(question, exp
     a = _ask(question, corpus, [0, 5, 1])
     assert a.found and expected in a.text
     assert a.citations[0].date == "2014-10-03"
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Kế hoạch 385 ký ngày nào?", "date"),
+        ("Văn bản này được ký khi nào?", "date"),
+        ("Đăng ký nhận trợ cấp khi nào?", None),  # "đăng ký" (register) is no signing
+        ("Kế hoạch yêu cầu báo cáo định kỳ vào ngày nào?", None),
+        ("这份通知是什么时候发的？", "date"),
+        ("补贴哪天发的？", None),  # money paid, not a document issued
+    ],
+)
+def test_what_asks_for_the_documents_own_date(question, kind):
+    found = doc_question(question)
+    assert (found[0] if found else None) == kind
 
 
 def test_a_chinese_texts_date_of_issue_is_read_under_it():
