@@ -67,6 +67,7 @@ class _Candidate:
     coverage: float = 0.0
     items: tuple[str, ...] = ()  # a list's items, when the candidate is a lead-in with its list
     before: str = ""  # the sentence a short lead-in goes on from ("… gửi phòng Lao động. Hồ sơ gồm:")
+    after: str = ""  # the sentence after it in its paragraph, which may state the figure it leads up to
 
     @property
     def body(self) -> str:
@@ -97,9 +98,11 @@ def _candidates(hits: list[Hit], documents: dict[str, Document], lists: bool = F
             head = re.split(r"[:：。]", line, maxsplit=1)[0]
             if marked and len(head) < min(60, len(line) - 15):
                 context = head.strip()  # an inline heading: "b) Phương thức thực hiện: Chi cục …"
-            for sentence in split_sentences(line):
+            sentences = split_sentences(line)
+            for k, sentence in enumerate(sentences):
                 if len(sentence) >= 8:
-                    out.append(_Candidate(sentence, context, hit.chunk.section_path, document, i))
+                    after = sentences[k + 1] if k + 1 < len(sentences) else ""
+                    out.append(_Candidate(sentence, context, hit.chunk.section_path, document, i, after=after))
     return out
 
 
@@ -498,6 +501,10 @@ def select(query: Query, hits: list[Hit], weights: _Weights, qtype: str, wants: 
     best = max(cands, key=lambda c: c.score, default=None)
     if best is None:
         return None, {}
+    if best.after and not _states_asked(best.body, wants) and _states_asked(best.after, wants):
+        # "… hỗ trợ hộ nghèo. Mức hỗ trợ 2 triệu đồng/hộ.": the next sentence states the figure asked for
+        joiner = "" if zh.CJK_RUN.search(best.text) else " "
+        best = replace(best, text=f"{best.text}{joiner}{best.after}", after="")
     return best, features(query, hits, weights, best, qtype, wants, documents)
 
 

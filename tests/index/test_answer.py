@@ -365,3 +365,22 @@ def test_a_web_address_the_plan_gives_is_answered():
     passages = [(PORTAL[0][0], PORTAL[0][1].rstrip(".") + " tại địa chỉ https://truyxuat.hatinh.gov.vn."), PORTAL[1]]
     a = _ask_one_document("dia chi website cong thong tin truy xuat nguon goc ha tinh la gi", passages, PORTAL_META)
     assert a.found and "truyxuat.hatinh.gov.vn" in a.text
+
+
+@pytest.mark.parametrize(
+    "question, paragraph, figure",
+    [
+        ("Hộ nghèo ở vùng sâu được hỗ trợ làm nhà ở bao nhiêu tiền?",
+         "Hộ nghèo ở vùng sâu, vùng xa trên địa bàn tỉnh được ưu tiên hỗ trợ làm nhà ở kiên cố. Mức 40 triệu đồng/hộ.",
+         "40 triệu đồng"),
+        ("困难家庭危房改造每户补助多少钱？", "对农村困难家庭危房改造给予优先补助，由县住建局统一组织实施。标准为每户2万元。", "2万元"),
+    ],
+)
+def test_the_sentence_after_is_quoted_too_when_it_states_the_figure_asked(question, paragraph, figure):
+    lang = "zh" if "补助" in question else "vi"
+    passages = [("1. Nhà ở" if lang == "vi" else "一、住房", paragraph),
+                ("2. Khác" if lang == "vi" else "二、其他", "Các nội dung khác thực hiện theo quy định." if lang == "vi" else "其他事项按规定执行。")]
+    meta = DocMeta(title="Kế hoạch hỗ trợ nhà ở" if lang == "vi" else "住房保障实施方案", lang=lang)
+    a = _ask_one_document(question, passages, meta, min_confidence=0.2)
+    assert a.found and figure in a.text
+    assert a.text.index(paragraph[:10]) < a.text.index(figure)  # what the figure is of, then the figure
