@@ -45,7 +45,7 @@ _LIST_ITEM = re.compile(rf"^\s*(?:{vi.LIST_ITEM_MARKER}|{zh.LIST_ITEM_MARKER}|[a
 def classify_question(question: str) -> str:
     """deadline, responsibility, eligibility, amount, target or other, from cue phrases."""
     is_zh = bool(zh.CJK_RUN.search(question))
-    text = normalize(question) if is_zh else f" {' '.join(vi.syllables(question))} "
+    text = normalize(question) if is_zh else vi.padded(question)
     best, best_score = "other", 0
     for qtype in QTYPES:
         cues = zh.QUESTION_CUES[qtype] if is_zh else vi.QUESTION_CUES[qtype]
@@ -226,7 +226,7 @@ def _concepts(query: Query, lexical: LexicalIndex) -> dict[tuple[str, ...], floa
 
 def _phrase_key(term: str) -> str:
     """A glossary term as _Present matches it: Chinese as is, Vietnamese folded and space-padded."""
-    return term if zh.CJK_RUN.match(term) else f" {' '.join(vi.syllables(term))} "
+    return term if zh.CJK_RUN.match(term) else vi.padded(term)
 
 
 _QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉]")
@@ -239,7 +239,7 @@ class _Present:
         self.tokens = set(tokenize(text))
         # quotes inside a Chinese term (残疾人“两项补贴”) must not hide it
         self.plain = _QUOTES.sub("", normalize(text))
-        self.folded = f" {' '.join(vi.syllables(text))} "
+        self.folded = vi.padded(text)
 
     def __call__(self, token: str | tuple[str, ...]) -> bool:
         if isinstance(token, tuple):  # a glossary concept: any of its alternatives
@@ -258,7 +258,7 @@ def _wants_number(question: str) -> bool:
     """"Bao nhiêu", "mấy", "多少", "几": the answer is a figure."""
     if zh.CJK_RUN.search(question):
         return any(cue in question for cue in zh.NUMBER_CUES)
-    folded = f" {' '.join(vi.syllables(question))} "
+    folded = vi.padded(question)
     return any(f" {cue} " in folded for cue in vi.NUMBER_CUES)
 
 
@@ -332,7 +332,7 @@ def _states_asked(text: str, wants: _Wants) -> bool:
 def _wants(question: str) -> _Wants:
     is_zh = bool(zh.CJK_RUN.search(question))
     lang = zh if is_zh else vi
-    text = question if is_zh else f" {' '.join(vi.syllables(question))} "
+    text = question if is_zh else vi.padded(question)
     named = frozenset(normalize(m.group(0)) for mod in (vi, zh) for m in mod.DOC_REFERENCE.finditer(question))
     number = _wants_number(question)
     return _Wants(
@@ -565,7 +565,7 @@ def doc_question(question: str) -> tuple[str, str] | None:
     """("date", "number" or "issuer", the words that ask it) when the question asks when / under
     which number / by whom the document was issued; None otherwise."""
     is_zh = bool(zh.CJK_RUN.search(question))
-    text = question if is_zh else f" {' '.join(vi.syllables(question))} "
+    text = question if is_zh else vi.padded(question)
     for kind, pattern in (zh if is_zh else vi).DOC_QUESTIONS.items():
         if m := pattern.search(text):
             return kind, m.groupdict().get("ask") or m.group()

@@ -128,7 +128,7 @@ def _answer(base: Answer, q_tokens, hits, store, idf, documents, year, places=()
 def _asks_who(base: Answer) -> bool:
     """Whether the question asks who does something ("Ai …", "… do ai …", "谁…", "由哪个部门…")."""
     lang_rules = rules(base.lang)
-    text = base.question if base.lang == "zh" else f" {' '.join(vi.syllables(base.question))} "
+    text = base.question if base.lang == "zh" else vi.padded(base.question)
     return bool(lang_rules.FACT_ASKS_WHO.search(text))
 
 

@@ -74,6 +74,12 @@ def syllables(text: str) -> list[str]:
     return _TOKEN.findall(fold(text).lower())
 
 
+def padded(text: str) -> str:
+    """The syllables joined by spaces, with a space at each end: what the folded cue patterns of
+    this module search (" bao nhieu xa ")."""
+    return f" {' '.join(syllables(text))} "
+
+
 def _content(text: str, question: str | None) -> tuple[list[str], list[bool]]:
     """Folded syllables, and which of them are not content: stop-words, and in a question
     (``question`` = "marked" or "bare") its words of asking."""
@@ -298,7 +304,7 @@ _NOT_COUNTED = frozenset("mot moi sau truoc tu den lau la thi de cho duoc nua va
 def asked_unit(question: str) -> str | None:
     """What a figure question counts: "money", "percent", a folded syllable ("xa" for "bao nhiêu
     xã", "bo" for "mấy bộ"), or None when the question does not say."""
-    folded = f" {' '.join(syllables(question))} "
+    folded = padded(question)
     # the first cue followed by a thing counted ("từ bao nhiêu đến bao nhiêu năm": năm); folded
     # "may" is also "máy" (machine): trust it only as "mấy", or in a question without marks
     m = next((m for m in ASKED_COUNT.finditer(folded) if m["unit"] not in _NOT_COUNTED and not (
@@ -330,7 +336,7 @@ SITE_NAMED = re.compile(r"[Cc]ổng thông tin|[Tt]rang thông tin điện tử|
 
 def asked_contact(question: str) -> str | None:
     """"url", "site", "phone" or "email" when the question asks for one, else None."""
-    folded = f" {' '.join(syllables(question))} "
+    folded = padded(question)
     return next((kind for kind, pattern in ASKED_CONTACT.items() if pattern.search(folded)), None)
 
 
