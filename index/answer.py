@@ -271,13 +271,23 @@ def _has_figure(text: str) -> bool:
     return bool(_FIGURE.search(_LEADING_MARKER.sub("", text)))
 
 
+def _script(text: str) -> str:
+    """"zh" for a text with Chinese characters, else "vi": whose rules read it."""
+    return "zh" if zh.CJK_RUN.search(text) else "vi"
+
+
+def _joiner(text: str) -> str:
+    """What joins sentences or clauses of ``text``: nothing in Chinese, a space otherwise."""
+    return "" if zh.CJK_RUN.search(text) else " "
+
+
 def _has_asked_figure(text: str, unit: str | None, lang: str) -> bool:
     """A figure of what a question in ``lang`` counts ("300 xã" for "bao nhiêu xã", money for
     "多少钱"; index/lang asked_unit); any figure when it does not say, or when its unit has no
     known form in the sentence's language."""
     if unit is None:
         return _has_figure(text)
-    text_lang = "zh" if zh.CJK_RUN.search(text) else "vi"
+    text_lang = _script(text)
     lang_rules = rules(text_lang)
     if unit == "money":
         return bool(lang_rules.MONEY_FIGURE.search(text))
@@ -318,7 +328,7 @@ def _has_contact(text: str, kind: str) -> bool:
         return any(not _YEARS.match(m.group(0).strip()) for m in _PHONE.finditer(text))
     if _URL.search(text):
         return True
-    return kind == "site" and bool(rules("zh" if zh.CJK_RUN.search(text) else "vi").SITE_NAMED.search(text))
+    return kind == "site" and bool(rules(_script(text)).SITE_NAMED.search(text))
 
 
 def _states_asked(text: str, wants: _Wants) -> bool:
@@ -358,7 +368,7 @@ def _has_reference(text: str, exclude: frozenset[str]) -> bool:
 def _fact_score(text: str, qtype: str, wants: _Wants, listed: bool = False) -> float:
     """0..1: does the sentence hold the kind of fact asked for (a date, an agency, a figure, a list)?"""
     checks = []
-    lang = "zh" if zh.CJK_RUN.search(text) else "vi"
+    lang = _script(text)
     if qtype != "other":
         checks.append(bool(rules(lang).FACT_PATTERNS[qtype].search(text)))
     if wants.contact:
@@ -398,7 +408,7 @@ def _trim(c: _Candidate, weights: _Weights, qtype: str, wants: _Wants) -> str:
     scores = [weights.coverage(cl) + 0.3 * _fact_score(cl, qtype, wants) for cl in clauses]
     best = max(range(len(clauses)), key=lambda i: scores[i])
     lo = hi = best
-    joiner = "" if zh.CJK_RUN.search(c.text) else " "
+    joiner = _joiner(c.text)
     while True:
         grown = False
         for nlo, nhi in ((lo, hi + 1), (lo - 1, hi)):
@@ -503,8 +513,7 @@ def select(query: Query, hits: list[Hit], weights: _Weights, qtype: str, wants: 
         return None, {}
     if best.after and not _states_asked(best.body, wants) and _states_asked(best.after, wants):
         # "… hỗ trợ hộ nghèo. Mức hỗ trợ 2 triệu đồng/hộ.": the next sentence states the figure asked for
-        joiner = "" if zh.CJK_RUN.search(best.text) else " "
-        best = replace(best, text=f"{best.text}{joiner}{best.after}", after="")
+        best = replace(best, text=f"{best.text}{_joiner(best.text)}{best.after}", after="")
     return best, features(query, hits, weights, best, qtype, wants, documents)
 
 
@@ -577,16 +586,16 @@ def _from_header(about: str, weights: _Weights, hits: list[Hit], documents: dict
     cite) for the document among the top passages whose title best matches the question; None when
     none does."""
     best = None
-    for rank, hit in enumerate(hits[:PASSAGES_READ]):
+    for hit in hits[:PASSAGES_READ]:
         doc = documents[hit.chunk.doc_id]
-        all_lines = doc.text.splitlines()
-        lines = [s for line in all_lines[:HEADER_LINES] + all_lines[HEADER_LINES:][-SIGNATURE_LINES:] if (s := line.strip())]
         cover = weights.coverage(f"{document_head(doc.meta)}\n{doc.meta.number or ''}\n{doc.meta.place or ''}")
         if best is None or cover > best[0] + 1e-9:
-            best = (cover, hit, doc, lines)
+            best = (cover, hit, doc)
     if best is None or best[0] < MIN_HEADER_COVERAGE:
         return None
-    _cover, hit, doc, lines = best
+    _cover, hit, doc = best
+    all_lines = doc.text.splitlines()  # only the chosen document's: the header and the signature under it
+    lines = [s for line in all_lines[:HEADER_LINES] + all_lines[HEADER_LINES:][-SIGNATURE_LINES:] if (s := line.strip())]
     meta = doc.meta
     wanted = {"date": meta.date, "number": meta.number, "issuer": meta.issuer}[about]
     if not wanted:
