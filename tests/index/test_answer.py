@@ -156,17 +156,14 @@ def test_a_chinese_texts_date_of_issue_is_read_under_it():
     passages = [
         ("", "郴州市人民政府办公室关于全面放开养老服务市场提升养老服务质量的实施意见\n各县市区人民政府，市直各单位：\n"
              "为提升养老服务质量，现提出如下实施意见。"),
-        ("一、总体要求", "一、总体要求\n到2020年，全市养老床位总数达到2.9万张。"),
+        ("一、总体要求", "一、总体要求\n到2020年，全市养老床位总数达到2.9万张。\n"
+                        + "\n".join(f"（{n}）各县市区推进第{n}项养老服务任务。" for n in range(1, 40))),  # past the header
         ("六、组织实施", "六、组织实施\n市民政局要会同有关部门加强指导。\n郴州市人民政府办公室\n2018年7月6日"),
     ]
     meta = DocMeta(title="郴州市人民政府办公室关于全面放开养老服务市场提升养老服务质量的实施意见", lang="zh",
                    place="郴州市", date="2018-07-06")
-    doc = Document("d.txt", "\n".join(t for _, t in passages), meta, "0")
-    chunks = [Chunk(f"d.txt#{i}", "d.txt", i, text, (s,)) for i, (s, text) in enumerate(passages)]
-    lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
-    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks[:2])]  # not the signature's
     for question in ("郴州这份实施意见是哪天发布的？", "郴州养老服务市场的实施意见什么时候印发的"):
-        a = answer(prepare_query(question, None), hits, lexical=lexical, documents={"d.txt": doc}, min_confidence=0.35, year=2026)
+        a = _ask_one_document(question, passages, meta, retrieved=2)  # the signature's passage not retrieved
         assert a.found and a.text == "2018年7月6日"
         assert a.citations[0].date == "2018-07-06" and a.citations[0].section == ""
 
@@ -283,12 +280,13 @@ def test_a_chinese_question_is_not_answered_by_a_rare_abbreviation_of_its_agency
     assert a.found and "10 tháng 12" in a.text
 
 
-def _ask_one_document(question, passages, meta, min_confidence=0.35):
-    """Ask over one document made of ``passages`` ((section, text), ranked in that order)."""
+def _ask_one_document(question, passages, meta, min_confidence=0.35, retrieved=None):
+    """Ask over one document made of ``passages`` ((section, text), ranked in that order); with
+    ``retrieved``, only that many of the first passages come back from retrieval."""
     doc = Document("d.txt", "\n".join(t for _, t in passages), meta, "0")
     chunks = [Chunk(f"d.txt#{i}", "d.txt", i, text, (s,)) for i, (s, text) in enumerate(passages)]
     lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
-    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks)]
+    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks[:retrieved])]
     return answer(prepare_query(question, None), hits, lexical=lexical, documents={"d.txt": doc},
                   min_confidence=min_confidence, year=2026)
 
