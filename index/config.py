@@ -54,6 +54,11 @@ class Settings:
     rrf_k: int = 10  # measured: 10 beats 20 and 60 on eval/sets and the BEIR dev sets (eval/README.md)
     bm25_weight: float = 1.0
     dense_weight: float = 1.0
+    # dense search counts this share of dense_weight where documents are long, cut into many
+    # passages: the passages of one plan all sit near each other for the model, which ranks them
+    # poorly among themselves (BM25's exact words do better). Log-linear from 1 at 2 passages per
+    # document to this at 8. Measured on eval/sets and the BEIR dev sets (eval/README.md)
+    long_document_dense_share: float = 0.5
     glossary_weight: float = 1.0  # BM25 over the question's terms in the other language
     reading_weight: float = 0.5  # BM25 over the corpus's words the question reads as (Sino-Vietnamese); measured 0.3 / 0.5 / 0.7 / 1 (eval/README.md)
     # BM25 over whole documents (hybrid): each passage gets its document's rank; scaled down by

@@ -5,9 +5,11 @@ glossary terms in the other language and over the other language's words it read
 Vietnamese readings, index/lang/sinoviet.py), dense search, and BM25 and dense search over whole documents
 (a passage of a long plan often lacks the words that its document as a whole holds, and the model
 reads a short document better whole than cut in two; every passage of a document gains that
-document's rank, and more when that document clearly leads the BM25 list). When no document
-of the index is in the question's language, the question's own words cannot match (other
-scripts), so its BM25 lists are noise: they get ``foreign_lexical_weight`` and dense search decides.
+document's rank, and more when that document clearly leads the BM25 list). Dense search counts
+less where documents are long: it tells documents apart better than the passages of one plan
+(``Retriever.dense_weight``). When no document of the index is in the question's language, the
+question's own words cannot match (other scripts), so its BM25 lists are noise: they get
+``foreign_lexical_weight`` and dense search decides.
 """
 
 from __future__ import annotations
@@ -105,6 +107,10 @@ class DocumentView:
     whole_vectors: np.ndarray  # … and those vectors, centred as the passages are
 
     @property
+    def passages_per_document(self) -> float:
+        return len(self.of_passage) / max(1, len(self.ids))
+
+    @property
     def document_evidence(self) -> float:
         """How much a whole-document ranking adds to passage rankings, 0..1: nothing over a handful
         of documents (every passage of the top one would outrank better passages of the others),
@@ -134,6 +140,7 @@ class DocumentView:
         )
 
 
+SHORT_DOCUMENT, LONG_DOCUMENT = 2.0, 8.0  # passages per document (Retriever.dense_weight)
 MIN_DOCUMENTS = 50  # below this, documents are not ranked as a whole (see document_evidence)
 _VIEWS: dict[str, DocumentView] = {}  # by build folder: one per build, shared by its retrievers
 _VIEWS_LOCK = threading.Lock()
@@ -194,6 +201,14 @@ class Retriever:
         return prepare_query(text, self.stored.restorer, document_langs=self.document_langs,
                              bridge=lambda: reading_bridge(self.stored))
 
+    def dense_weight(self) -> float:
+        """Dense search's weight in hybrid: ``dense_weight`` over short documents (one or two
+        passages each), ``long_document_dense_share`` of it over long ones, log-linear between."""
+        s = self.settings
+        per_document = max(self.documents.passages_per_document, 1.0)
+        ramp = np.clip(np.log(per_document / SHORT_DOCUMENT) / np.log(LONG_DOCUMENT / SHORT_DOCUMENT), 0.0, 1.0)
+        return float(s.dense_weight * (1.0 - (1.0 - s.long_document_dense_share) * ramp))
+
     @staticmethod
     def glossary_share(query: Query) -> float:
         """The share of the question's words the glossary translated: a list matching one place
@@ -222,7 +237,7 @@ class Retriever:
         # where the question's own words cannot match, the glossary list is the only lexical one and
         # speaks for the translated part only (measured on XQuAD: full weight outvotes dense)
         glossary = s.glossary_weight * (self.glossary_share(query) if own < 1 else 1.0)
-        weights = {"bm25": s.bm25_weight * own, "glossary": glossary, "readings": s.reading_weight, "dense": s.dense_weight}
+        weights = {"bm25": s.bm25_weight * own, "glossary": glossary, "readings": s.reading_weight, "dense": self.dense_weight()}
         fused = reciprocal_rank_fusion(rankings, weights=weights, k=s.rrf_k)
         evidence = self.documents.document_evidence if mode == "hybrid" else 0.0
         doc_weight, dense_doc_weight = s.document_weight * own * evidence, s.dense_document_weight * evidence

@@ -223,3 +223,26 @@ def test_a_vietnamese_question_reaches_a_chinese_passage_by_the_words_it_reads_a
     # a corpus in one language has nothing to read a question as
     vi_only = Retriever(make_index(tmp_path / "vi", {"vi": ("vi", ["Trung tâm y tế huyện"])}), ConstantEmbedder(), Settings())
     assert vi_only.query("Xây trung tâm khang dưỡng bao nhiêu giường?").read_as == ()
+
+
+def test_in_long_plans_the_passage_with_the_questions_words_outranks_the_models_choice(tmp_path):
+    """The passages of one long plan all sit near each other for the model, so there its first
+    choice counts less than BM25's; among short documents it counts fully."""
+    def index(texts: list[str], per_document: int) -> StoredIndex:
+        docs = {f"d{n}": ("vi", texts[n : n + per_document]) for n in range(0, len(texts), per_document)}
+        return make_index(tmp_path / f"per-{per_document}-{texts[0]}", docs)
+
+    query = prepare_query("alpha beta", None)
+    # the vectors do not depend on the texts: the model's order, found once
+    probe = Retriever(index([f"w{i}" for i in range(16)], 8), ConstantEmbedder(), Settings())
+    first, _, third = [int(h.chunk.doc_id[1:]) + h.chunk.ordinal for h in probe.search(query, k=3, mode="dense")]
+    texts = [f"gamma {i}" for i in range(16)]
+    texts[third], texts[first] = "alpha beta", "alpha"  # BM25: third, then first; the model: first, …, third
+
+    long_plans = Retriever(index(texts, 8), ConstantEmbedder(), Settings())
+    assert long_plans.dense_weight() == pytest.approx(0.5)
+    assert long_plans.search(query, k=3)[0].chunk.text == "alpha beta"
+    short_documents = Retriever(index(texts, 1), ConstantEmbedder(), Settings())
+    assert short_documents.dense_weight() == 1.0
+    assert short_documents.search(query, k=3)[0].chunk.text == "alpha"
+    assert Retriever(index(texts, 8), ConstantEmbedder(), Settings(dense_weight=0.0)).dense_weight() == 0.0
