@@ -508,6 +508,12 @@ def select(query: Query, hits: list[Hit], weights: _Weights, qtype: str, wants: 
     """The best sentence of the top passages, and the evidence features index/abstain.py weighs."""
     cands = _candidates(hits, documents, lists=wants.list)
     _score(cands, hits, qtype, weights, wants)
+    # a plan that never names the place asked about is about somewhere else (index/abstain.py
+    # declines its sentences): quote it only when no plan among the passages names that place
+    places = glossary.places_named(query.glossary_terms)
+    if places:
+        named = {d for d in {h.chunk.doc_id for h in hits[:PASSAGES_READ]} if names_places(documents[d], places)}
+        cands = [c for c in cands if hits[c.hit_index].chunk.doc_id in named] or cands
     best = max(cands, key=lambda c: c.score, default=None)
     if best is None:
         return None, {}

@@ -382,3 +382,21 @@ def test_the_sentence_after_is_quoted_too_when_it_states_the_figure_asked(questi
     a = _ask_one_document(question, passages, meta, min_confidence=0.2)
     assert a.found and figure in a.text
     assert a.text.index(paragraph[:10]) < a.text.index(figure)  # what the figure is of, then the figure
+
+
+def test_a_plan_naming_the_place_asked_about_is_quoted_over_a_better_worded_one_that_does_not():
+    """The first passage matches the question's words best but comes from a plan of another
+    province; a plan that names the place asked about answers instead of "nothing found"."""
+    docs = {
+        "th.txt": Document("th.txt", "Kế hoạch của tỉnh Thanh Hóa.\nHồ sơ đề nghị khen thưởng gửi về Sở Nội vụ chậm nhất ngày 15/12 hàng năm.",
+                           DocMeta(title="Kế hoạch khen thưởng", lang="vi", place="Thanh Hóa"), "1"),
+        "kt.txt": Document("kt.txt", "Kế hoạch của tỉnh Kon Tum.\nHồ sơ đề nghị khen thưởng gửi Sở Lao động chậm nhất ngày 30/12.",
+                           DocMeta(title="Kế hoạch xã phù hợp với trẻ em", lang="vi", place="Kon Tum"), "2"),
+    }
+    chunks = [Chunk(f"{d}#1", d, 1, doc.text.splitlines()[1]) for d, doc in docs.items()]
+    others = [text for _, text in PASSAGES]  # the rest of a corpus, for the words' weights
+    lexical = LexicalIndex.build([tokenize(t) for t in [c.text for c in chunks] + others])
+    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks)]
+    question = "Ở Kon Tum hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào?"
+    a = answer(prepare_query(question, None), hits, lexical=lexical, documents=docs, min_confidence=0.35, year=2026)
+    assert a.found and "30/12" in a.text and a.citations[0].doc_id == "kt.txt"
