@@ -142,6 +142,11 @@ class _Weights:
 
     def __init__(self, query: Query, lexical: LexicalIndex):
         own = self._group(query.tokens, lexical)
+        # the place the question names says which plan, not which clause: a sentence naming it
+        # ("các phường thuộc thành phố Kon Tum") is no nearer the answer than one of the same plan
+        # that does not, so it counts only as the document's word
+        self.places = frozenset(t for forms in glossary.places_named(query.glossary_terms) for form in forms
+                                for t in tokenize(form)) & set(query.tokens)
         self.groups = [own]  # (word weights, pair weights, how much a full match of the group is worth)
         if query.glossary_terms:
             # glossary terms count as whole phrases ("Thượng Hải", not "thượng" + "hai"), and speak
@@ -168,7 +173,9 @@ class _Weights:
         for words, pairs, worth in self.groups:
             found = 0.0
             for t, w in words.items():
-                if found_in(t):
+                if t in self.places:
+                    found += DOCUMENT_CREDIT * w if (found_in(t) or around(t) or in_doc(t)) else 0.0
+                elif found_in(t):
                     found += w
                 elif around(t):
                     found += CONTEXT_CREDIT * w
@@ -176,7 +183,7 @@ class _Weights:
                     found += DOCUMENT_CREDIT * w
             score = found / (sum(words.values()) or 1.0)
             if pairs:
-                shared = sum(w for t, w in pairs.items() if found_in(t) or around(t))
+                shared = sum(w for t, w in pairs.items() if t not in self.places and (found_in(t) or around(t)))
                 score = 0.8 * score + 0.2 * shared / (sum(pairs.values()) or 1.0)
             best = max(best, worth * score)
         return best

@@ -400,3 +400,16 @@ def test_a_plan_naming_the_place_asked_about_is_quoted_over_a_better_worded_one_
     question = "Ở Kon Tum hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào?"
     a = answer(prepare_query(question, None), hits, lexical=lexical, documents=docs, min_confidence=0.35, year=2026)
     assert a.found and "30/12" in a.text and a.citations[0].doc_id == "kt.txt"
+
+
+def test_a_sentence_naming_the_plans_place_is_no_nearer_the_answer():
+    """"ở Kon Tum" says which plan; the clause for communes of districts answers, not the one that
+    happens to name the city of Kon Tum."""
+    meta = DocMeta(title="Kế hoạch hỗ trợ làm nhà ở cho hộ nghèo", lang="vi", issuer="UBND tỉnh Kon Tum", place="Kon Tum")
+    passages = [("3. Mức hỗ trợ", "3. Mức hỗ trợ\n- Các phường thuộc thành phố Kon Tum: hỗ trợ 30 triệu đồng/hộ.\n"
+                                  "- Các xã thuộc các huyện: hỗ trợ 40 triệu đồng/hộ.")]
+    # the rest of the plan, not retrieved: "xã", "huyện" are its common words, "Kon Tum" a rare one
+    passages += [(f"{n}. Nhiệm vụ", f"Ủy ban nhân dân các huyện chỉ đạo các xã hỗ trợ hộ nghèo, đợt {n}.") for n in range(4, 10)]
+    for question in ("xa thuoc huyen o kon tum duoc ho tro bao nhieu tien", "Ở Kon Tum, xã thuộc huyện được hỗ trợ bao nhiêu tiền?"):
+        a = _ask_one_document(question, passages, meta, retrieved=1)
+        assert a.found and "40 triệu" in a.text, question
