@@ -110,15 +110,19 @@ def tokens(text: str, *, question: str | None = None) -> list[str]:
     # plans write "70%", people ask "bao nhiêu phần trăm": both make the same tokens
     text = text.replace("%", " phần trăm ")
     sylls, skip = _content(text, question)
+    # typed without marks, a word of asking may be half of a compound ("co quan" is "cơ quan",
+    # "phan anh" "phản ánh", "dau tu" "đầu tư"): it keeps its pairs, and BM25 decides (a pair no
+    # text holds, "co_vuong" of "có vướng", matches nothing)
+    soft = [question == "bare" and k and s not in STOPWORDS for s, k in zip(sylls, skip)]
     out: list[str] = []
     for i, s in enumerate(sylls):
-        if skip[i]:
-            continue
-        out.append(s)
-        if s[0].isdigit() and not s.isdigit():
-            out.extend(p for p in re.split(r"[./,:-]", s) if p)
-        if i + 1 < len(sylls) and not skip[i + 1] and not s[0].isdigit():
-            out.append(f"{s}_{sylls[i + 1]}")
+        if not skip[i]:
+            out.append(s)
+            if s[0].isdigit() and not s.isdigit():
+                out.extend(p for p in re.split(r"[./,:-]", s) if p)
+        if i + 1 < len(sylls) and not s[0].isdigit():
+            if (not skip[i] or soft[i]) and (not skip[i + 1] or soft[i + 1]):
+                out.append(f"{s}_{sylls[i + 1]}")
     return out
 
 

@@ -25,6 +25,27 @@ def test_stopwords_do_not_swallow_content_syllables():
     assert "co_quan" in vi.tokens("Cơ quan nào chủ trì?")
 
 
+@pytest.mark.parametrize(
+    "question, compound, asking",
+    [
+        ("neu co vuong mac thi phan anh ve co quan nao", "phan_anh", "anh"),  # the pronoun, or "ánh"
+        ("neu co vuong mac thi phan anh ve co quan nao", "co_quan", "co"),  # "có", or "cơ"
+        ("von dau tu lay tu nguon nao", "dau_tu", "dau"),  # "đâu" and "từ", or "đầu tư"
+        ("xa duoc toi da bao nhieu diem", "toi_da", "toi"),  # "tôi", or "tối"
+    ],
+)
+def test_a_word_of_asking_typed_without_marks_keeps_its_compounds(question, compound, asking):
+    """Without marks "anh", "co", "dau", "toi" may be words of asking or half of a compound: the
+    syllable is still left out, its pair is kept for BM25 to match or not."""
+    tokens = vi.tokens(question, question="bare")
+    assert compound in tokens and asking not in tokens
+
+
+def test_words_of_asking_typed_with_marks_make_no_pairs():
+    tokens = vi.tokens("Nếu có vướng mắc thì anh phản ánh về đâu?", question="marked")
+    assert "phan_anh" in tokens and "co_vuong" not in tokens and "anh_phan" not in tokens
+
+
 def test_restorer_puts_back_diacritics_from_corpus_spellings():
     corpus = [
         "Hồ sơ đề nghị UBND tỉnh khen thưởng gửi về Sở Lao động chậm nhất 30/12 hàng năm.",
