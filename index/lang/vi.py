@@ -106,14 +106,15 @@ def content_runs(question: str) -> list[list[str]]:
 def tokens(text: str, *, question: str | None = None) -> list[str]:
     """Index tokens: content syllables, their pairs, and the parts of compound numbers. For a
     question (``question`` = "marked" or "bare": whether it has diacritics anywhere), the words of
-    asking are left out too, with their pairs."""
+    asking are left out too, but not their pairs."""
     # plans write "70%", people ask "bao nhiêu phần trăm": both make the same tokens
     text = text.replace("%", " phần trăm ")
     sylls, skip = _content(text, question)
-    # typed without marks, a word of asking may be half of a compound ("co quan" is "cơ quan",
-    # "phan anh" "phản ánh", "dau tu" "đầu tư"): it keeps its pairs, and BM25 decides (a pair no
-    # text holds, "co_vuong" of "có vướng", matches nothing)
-    soft = [question == "bare" and k and s not in STOPWORDS for s, k in zip(sylls, skip)]
+    # a word of asking left out of a question keeps its pairs: typed without marks it may be half
+    # of a compound ("co quan" is "cơ quan", "phan anh" "phản ánh", "dau tu" "đầu tư"), and with
+    # marks the plans still write the phrase ("lấy từ nguồn"); BM25 decides (a pair no text holds,
+    # "có vướng", matches nothing), and marked and bare questions keep the same pairs
+    soft = [question is not None and k and s not in STOPWORDS for s, k in zip(sylls, skip)]
     out: list[str] = []
     for i, s in enumerate(sylls):
         if not skip[i]:
