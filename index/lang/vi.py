@@ -47,7 +47,8 @@ _BARE_COMMON = set(
 # and "đâu" with "đầu" (đầu mối), so those stay; BM25's idf already discounts the rest.
 STOPWORDS = frozenset("va cua cac nhung duoc voi la nay gi nao khong chua".split())
 
-# Words of asking, not of the thing asked about: dropped from questions only (documents keep them).
+# Words of asking, not of the thing asked about: dropped from questions only (documents keep them;
+# their pairs stay, see tokens).
 # Judged with their marks, since folding merges them with content words: "hỏi" with "hội" (hội đồng,
 # xã hội), "cần" with "cán" (cán bộ), "vậy" with "vay" (vay vốn), "đâu" with "đầu" (đầu tư), "biết"
 # with "biệt" (đặc biệt), "tôi" with "tối" (tối đa), "muốn" with "muộn", "thì" with "thị" (thị trấn).
