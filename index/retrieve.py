@@ -143,36 +143,30 @@ class DocumentView:
 SHORT_DOCUMENT, LONG_DOCUMENT = 2.0, 8.0  # passages per document (Retriever.dense_weight)
 MIN_DOCUMENTS = 50  # below this, documents are not ranked as a whole (see document_evidence)
 _VIEWS: dict[str, DocumentView] = {}  # by build folder: one per build, shared by its retrievers
+_BRIDGES: dict[str, ReadingBridge] = {}  # likewise
 _VIEWS_LOCK = threading.Lock()
 _VIEWS_KEPT = 8
 
 
-def document_view(stored: StoredIndex) -> DocumentView:
+def _per_build(cache: dict, stored: StoredIndex, make: Callable[[StoredIndex], object]):
+    """``make(stored)``, made once per build folder and kept for the last ``_VIEWS_KEPT`` builds."""
     key = str(stored.path)
     with _VIEWS_LOCK:
-        view = _VIEWS.get(key)
-        if view is None:
-            view = DocumentView.of(stored)
-            if len(_VIEWS) >= _VIEWS_KEPT:
-                _VIEWS.pop(next(iter(_VIEWS)))
-            _VIEWS[key] = view
-        return view
+        made = cache.get(key)
+        if made is None:
+            made = make(stored)
+            if len(cache) >= _VIEWS_KEPT:
+                cache.pop(next(iter(cache)))
+            cache[key] = made
+        return made
 
 
-_BRIDGES: dict[str, ReadingBridge] = {}  # by build folder, like the document views
+def document_view(stored: StoredIndex) -> DocumentView:
+    return _per_build(_VIEWS, stored, DocumentView.of)
 
 
 def reading_bridge(stored: StoredIndex) -> ReadingBridge:
-    key = str(stored.path)
-    with _VIEWS_LOCK:
-        bridge = _BRIDGES.get(key)
-        if bridge is None:
-            lexical = stored.lexical
-            bridge = ReadingBridge(t for t in lexical.vocab if lexical.holds(t))
-            if len(_BRIDGES) >= _VIEWS_KEPT:
-                _BRIDGES.pop(next(iter(_BRIDGES)))
-            _BRIDGES[key] = bridge
-        return bridge
+    return _per_build(_BRIDGES, stored, lambda s: ReadingBridge(t for t in s.lexical.vocab if s.lexical.holds(t)))
 
 
 class Retriever:
