@@ -142,10 +142,12 @@ class _Weights:
 
     def __init__(self, query: Query, lexical: LexicalIndex):
         own = self._group(query.tokens, lexical)
+        # each place the question names, with all its forms
+        self.place_forms = glossary.places_named(query.glossary_terms)
         # the place the question names says which plan, not which clause: a sentence naming it
         # ("các phường thuộc thành phố Kon Tum") is no nearer the answer than one of the same plan
-        # that does not, so it counts only as the document's word
-        self.places = frozenset(t for forms in glossary.places_named(query.glossary_terms) for form in forms
+        # that does not, so its words count only as the document's
+        self.places = frozenset(t for forms in self.place_forms for form in forms
                                 for t in tokenize(form)) & set(query.tokens)
         self.groups = [own]  # (word weights, pair weights, how much a full match of the group is worth)
         if query.glossary_terms:
@@ -517,9 +519,9 @@ def select(query: Query, hits: list[Hit], weights: _Weights, qtype: str, wants: 
     _score(cands, hits, qtype, weights, wants)
     # a plan that never names the place asked about is about somewhere else (index/abstain.py
     # declines its sentences): quote it only when no plan among the passages names that place
-    places = glossary.places_named(query.glossary_terms)
-    if places:
-        named = {d for d in {h.chunk.doc_id for h in hits[:PASSAGES_READ]} if names_places(documents[d], places)}
+    if weights.place_forms:
+        named = {h.chunk.doc_id for h in hits[:PASSAGES_READ]
+                 if names_places(documents[h.chunk.doc_id], weights.place_forms)}
         cands = [c for c in cands if hits[c.hit_index].chunk.doc_id in named] or cands
     best = max(cands, key=lambda c: c.score, default=None)
     if best is None:
@@ -558,7 +560,7 @@ def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate,
         "missing_figures": len(missing) / len(figures) if figures else 0.0,
         "other_script": float(text_is_zh != (query.lang == "zh")),
         "asked_missing": float(not _states_asked(f"{body}\n{best.heading}", wants)),
-        "other_place": float(not names_places(document, glossary.places_named(query.glossary_terms))),
+        "other_place": float(not names_places(document, weights.place_forms)),
         "dense_top": max((h.scores.get("dense", 0.0) for h in hits), default=0.0),
         "agree": float(hit.ranks.get("bm25", 99) <= 10 and hit.ranks.get("dense", 99) <= 10),
         "confidence": confidence(weights, best, qtype, wants),
