@@ -54,15 +54,18 @@ def corpus_hash(folder: Path) -> str:
     return h.hexdigest()
 
 
+def cached_index_dir(name: str, key: dict, settings: Settings) -> Path:
+    """``<cache>/eval-indexes/<name>-<hash of key and the index signature>``: an evaluation corpus's
+    own index, apart from the bundled one; other settings (model, chunking, pipeline) get another."""
+    text = json.dumps(key | {"signature": settings.index_signature()}, sort_keys=True)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return Path(settings.cache_dir) / "eval-indexes" / f"{name}-{digest}"
+
+
 def index_dir_for(folder: Path, settings: Settings) -> Path:
     """``<cache>/eval-indexes/<set name>-<hash of corpus bytes, index signature, recipe>``."""
     folder = Path(folder)
-    key = json.dumps(
-        {"corpus": corpus_hash(folder), "signature": settings.index_signature(), "recipe": RECIPE_VERSION},
-        sort_keys=True,
-    )
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    return Path(settings.cache_dir) / "eval-indexes" / f"{folder.resolve().name}-{digest}"
+    return cached_index_dir(folder.resolve().name, {"corpus": corpus_hash(folder), "recipe": RECIPE_VERSION}, settings)
 
 
 def record_document(record: dict) -> Document:

@@ -1,4 +1,5 @@
-"""Evaluation sets as typed records: QA JSONL over our corpus, or a BEIR folder with its own corpus.
+"""Evaluation sets as typed records: QA JSONL over our corpus, a QA set that brings a corpus
+builder (a folder of questions.jsonl and make_corpus.py), or a BEIR folder with its own corpus.
 
 Formats: ../shared/EVAL_FORMAT.md.
 """
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SETS_DIR = Path(__file__).resolve().parent / "sets"
+QUESTIONS_FILE = "questions.jsonl"  # a corpus set's questions (QA format)
+CORPUS_BUILDER = "make_corpus.py"  # `python make_corpus.py OUTDIR` writes a corpus set's documents
 
 
 def normalize(text: str) -> str:
@@ -91,3 +94,9 @@ def load_beir(folder: Path, split: str | None = None) -> BeirSet:
 
 def is_beir(path: Path) -> bool:
     return Path(path).is_dir() and (Path(path) / "corpus.jsonl").is_file()
+
+
+def is_corpus_set(path: Path) -> bool:
+    """A folder of QA questions and the script that writes their corpus: asked over that corpus, not ours."""
+    path = Path(path)
+    return path.is_dir() and (path / QUESTIONS_FILE).is_file() and (path / CORPUS_BUILDER).is_file()

@@ -2,7 +2,9 @@
 
 ``evaluate(dataset, out, settings=…, retrievers=[…])`` takes either kind of set of
 ../shared/EVAL_FORMAT.md: a QA JSONL file over the engine's own corpus, or a BEIR folder with its
-own corpus (indexed apart, see eval/beir.py). Every question is asked once per retriever.
+own corpus (indexed apart, see eval/beir.py); and a QA set that brings a corpus builder (a folder
+of questions.jsonl and make_corpus.py, corpus built and indexed apart, see eval/corpus_set.py).
+Every question is asked once per retriever.
 
 Outputs in ``out``:
 - ``metrics.json``: the main retriever's figures (hybrid when it ran, else the only one) under the
@@ -26,7 +28,8 @@ from index.engine import Engine
 from index.render import answer_record
 
 from . import beir as beir_mod
-from .datasets import QAItem, is_beir, load_qa
+from . import corpus_set
+from .datasets import CORPUS_BUILDER, QUESTIONS_FILE, QAItem, is_beir, is_corpus_set, load_qa
 from .memo import QueryMemo, prefetch_questions
 from .metrics import BEIR_KEYS, QA_KEYS, answer_correct, first_hit_rank, grouped, rank_scores
 from .report import write_report
@@ -73,8 +76,22 @@ def run_qa(engine: Engine, items: list[QAItem], *, retriever: str = "hybrid", pr
 def open_engine(settings: Settings, *, embedder: Embedder | None = None, progress: bool = True) -> Engine:
     """The engine over ``settings``' corpus, building its index first when there is none (or when
     another version of policyqa wrote it)."""
-    memo = QueryMemo(embedder or Embedder.from_settings(settings))
+    memo = embedder if isinstance(embedder, QueryMemo) else QueryMemo(embedder or Embedder.from_settings(settings))
     return Engine.open(settings, build_if_missing=True, progress=progress, embedder=memo)  # type: ignore[arg-type]
+
+
+def open_corpus_set(
+    folder: Path, settings: Settings, *, embedder: Embedder | None = None, progress: bool = True
+) -> tuple[Engine, str]:
+    """An engine over a corpus set's own corpus and index (both built and cached on first use),
+    and the report's note saying where they are."""
+    engine = open_engine(corpus_set.settings_for(folder, settings), embedder=embedder, progress=progress)
+    stored = engine.index
+    note = (
+        f"Corpus: written by the set's `{CORPUS_BUILDER}` into `{engine.settings.corpus_dir}`, "
+        f"{len(stored.documents)} documents in {len(stored.chunks)} passages, indexed apart at `{engine.settings.index_dir}`."
+    )
+    return engine, note
 
 
 def main_retriever(retrievers: list[str]) -> str:
@@ -132,7 +149,8 @@ def evaluate(
     """Evaluate one set with each retriever, write the outputs; returns what metrics.json holds.
 
     For a QA file, ``engine`` (or one opened on ``settings``) answers over its corpus; for a BEIR
-    folder, an engine over the folder's own corpus is opened (built and cached on first use).
+    folder or a corpus set, an engine over the set's own corpus is opened (built and cached on
+    first use), sharing ``engine``'s embedder.
     """
     dataset = Path(dataset)
     settings = settings or (engine.settings if engine else Settings())
@@ -149,8 +167,17 @@ def evaluate(
         )
     else:
         keys = QA_KEYS
-        items = load_qa(dataset)
-        engine = engine or open_engine(settings, embedder=embedder, progress=progress)
+        if is_corpus_set(dataset):
+            t = time.perf_counter()
+            engine, note = open_corpus_set(
+                dataset, settings, embedder=embedder or (engine.embedder if engine else None), progress=progress
+            )
+            seconds["index"] = time.perf_counter() - t
+            notes.append(note)
+            items = load_qa(dataset / QUESTIONS_FILE)
+        else:
+            items = load_qa(dataset)
+            engine = engine or open_engine(settings, embedder=embedder, progress=progress)
         for retriever in retrievers:
             t = time.perf_counter()
             rows[retriever], results[retriever] = run_qa(engine, items, retriever=retriever, progress=progress)

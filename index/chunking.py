@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .fields import field_title, is_record
 from .lang import vi, zh
 from .sentences import estimate_tokens, split_sentences
 from .types import Chunk, Document
@@ -26,6 +27,7 @@ class Node:
     heading: bool  # a short heading line, not a numbered paragraph
     lines: list[str] = field(default_factory=list)  # its own line and the content before children
     children: list[Node] = field(default_factory=list)
+    unit: bool = False  # an article or a labelled field: a chunk of its own, its title in the section path
 
     def all_lines(self) -> list[str]:
         return self.lines + [line for child in self.children for line in child.all_lines()]
@@ -64,23 +66,38 @@ def _title(line: str, marker_end: int, lang: str) -> tuple[str, bool]:
     return f"{label} {body[:40].rstrip()}…", False
 
 
+UNIT_KINDS = frozenset({"zh-article", "vi-article"})  # 第X条, Điều N: each article is a unit
+
+
 def heading_tree(text: str, lang: str) -> Node:
-    """The document's heading tree: numbered and all-caps lines open nodes; other lines are content."""
+    """The document's heading tree: numbered and all-caps lines open nodes; other lines are content.
+
+    Articles (第X条, Điều N) and, in a record, labelled fields are units: chunks of their own whose
+    article number or label is in the section path: a line of several fields ("Hình thức nộp: …;
+    Thời hạn giải quyết: …") by all their labels. A field's lines that repeat its label (one
+    "Thành phần hồ sơ:" line per paper) stay one unit."""
     root = Node(kind="root", title="", heading=False)
     stack: list[Node] = [root]
     patterns = _patterns(lang)
     seen_heading = False
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    record = is_record(lines)
+    for line in lines:
         node = None
-        if not _TABLE_ROW.search(line):
+        if record and (label := field_title(line)):
+            if stack[-1].kind == "field" and stack[-1].title == label:
+                stack[-1].lines.append(line)
+                continue
+            node = Node("field", label, True, [line], unit=True)
+        elif not _TABLE_ROW.search(line):
             for kind, pattern in patterns:
                 m = pattern.match(line)
                 if m and m.end() < len(line):
                     title, heading = _title(line, m.end(), lang)
-                    node = Node(kind, title, heading, [line])
+                    if kind in UNIT_KINDS and (not heading or title != line.rstrip(":： ").strip()):
+                        # an article without a title line of its own is named by its number
+                        title, heading = m.group(0).strip().rstrip(".:"), True
+                    node = Node(kind, title, heading, [line], unit=kind in UNIT_KINDS)
                     break
             if node is None and seen_heading and _is_caps_heading(line):
                 # an all-caps line after the body started is a new part (an annex, a table title)
@@ -112,14 +129,16 @@ class _Packer:
         self.carry: str | None = None  # a lead-in line held back for the next chunk
         self.carry_section: tuple[str, ...] | None = None  # set when it stood alone: it joins only its own section
 
-    def emit(self, lines: list[str], section: tuple[str, ...]) -> None:
+    def emit(self, lines: list[str], section: tuple[str, ...], alone: bool = False) -> None:
         text = "\n".join(lines).strip()
         if not text or (section and text.rstrip(":： ") == section[-1]):
             return  # nothing, or a lone heading line: its section path already carries it
         prev = self.chunks[-1] if self.chunks else None
-        # a scrap too small to stand alone joins the chunk before it when that has room
+        # a scrap too small to stand alone joins the chunk before it when that has room (a unit
+        # stands alone however small: it is cited by its own section)
         if (
-            prev is not None
+            not alone
+            and prev is not None
             and len(text) < self.min_chars
             and estimate_tokens(prev.text + text) <= self.max_tokens
         ):
@@ -136,12 +155,16 @@ class _Packer:
         n = len(self.chunks)
         self.chunks.append(Chunk(f"{self.doc.doc_id}#{n}", self.doc.doc_id, n, text, section))
 
-    def pack(self, lines: list[str], section: tuple[str, ...]) -> None:
-        """Greedy packing of whole lines; a table keeps its header row at the top of each chunk."""
+    def pack(self, lines: list[str], section: tuple[str, ...], unit: bool = False) -> None:
+        """Greedy packing of whole lines; a table keeps its header row at the top of each chunk. A
+        unit's lines are packed alone: no lead-in joins them from before or leaves them after."""
         buf: list[str] = []
         size = 0
         header: str | None = None
         fresh = bool(lines)  # the last call (no new lines) emits whatever is held back
+        if self.carry and unit:
+            self.emit([self.carry], self.carry_section or section)
+            self.carry, self.carry_section = None, None
         if self.carry:
             if self.carry_section is None or self.carry_section == section:
                 lines = [self.carry, *lines]
@@ -154,18 +177,18 @@ class _Packer:
             for piece in self._pieces(line):
                 t = estimate_tokens(piece)
                 if buf and size + t > self.max_tokens:
-                    self.emit(buf, section)
+                    self.emit(buf, section, alone=unit)
                     buf, size = [], 0
                     if row and header and piece != header:
                         buf, size = [header], estimate_tokens(header)
                 buf.append(piece)
                 size += t
-        if buf and buf[-1].endswith((":", "：")) and (len(buf) > 1 or fresh):
+        if not unit and buf and buf[-1].endswith((":", "：")) and (len(buf) > 1 or fresh):
             # a lead-in ("Hồ sơ gồm:") goes with the list that follows, in the next chunk; one
             # standing alone (its list parted from it by the heading tree) only within its section
             self.carry_section = None if len(buf) > 1 else section
             self.carry = buf.pop()
-        self.emit(buf, section)
+        self.emit(buf, section, alone=unit)
 
     def _pieces(self, line: str) -> list[str]:
         """A line too long for one chunk, cut between sentences (or clauses, as a last resort)."""
@@ -186,10 +209,17 @@ class _Packer:
         return pieces
 
 
+def _has_units(node: Node) -> bool:
+    return any(child.unit or _has_units(child) for child in node.children)
+
+
 def _walk(node: Node, path: tuple[str, ...], packer: _Packer) -> None:
     if node.heading:
         path = (*path, node.title)
-    if estimate_tokens("\n".join(node.all_lines())) <= packer.max_tokens:
+    if node.unit:
+        packer.pack(node.all_lines(), path, unit=True)
+        return
+    if not _has_units(node) and estimate_tokens("\n".join(node.all_lines())) <= packer.max_tokens:
         packer.pack(node.all_lines(), path)
         return
     packer.pack(node.lines, path)
@@ -198,7 +228,7 @@ def _walk(node: Node, path: tuple[str, ...], packer: _Packer) -> None:
     size = 0
     for child in node.children:
         t = estimate_tokens("\n".join(child.all_lines()))
-        if t > packer.max_tokens:
+        if t > packer.max_tokens or child.unit or _has_units(child):
             _flush(group, path, packer)
             group, size = [], 0
             _walk(child, path, packer)

@@ -389,6 +389,41 @@ FACT_PATTERNS: dict[str, re.Pattern[str]] = {
     "eligibility": re.compile(r"đối tượng|điều kiện|hồ sơ|gồm|đạt từ|trở lên|tiêu chuẩn|được công nhận|phải", re.I),
 }
 
+# --- labelled fields ------------------------------------------------------------------------------
+# Procedure pages and records state one field a line, "Label: value" ("Thời hạn giải quyết: 15 Ngày
+# làm việc"), sometimes several on one line after "; ". A label is short, opens with a capital and
+# holds no figure; index/chunking.py makes each field an addressable unit once labels recur.
+FIELD_LABEL = re.compile(r"^(?P<label>[A-ZĐ\u00c0-\u1ef8][^:;.!?\d\n]{1,48}?)\s*:\s*(?=\S)")
+MAX_LABEL_WORDS = 7
+
+# What a label says its field holds (folded words of the label), and what a question asks for (folded
+# cues, matched space-padded): a question of a kind prefers the field labelled for it.
+FIELD_KINDS: dict[str, tuple[str, ...]] = {
+    "deadline": ("thoi han", "thoi gian giai quyet", "thoi gian thuc hien", "han nop", "thoi gian"),
+    "amount": ("phi", "le phi", "muc thu", "muc tro cap", "muc ho tro", "kinh phi", "muc"),
+    "papers": ("thanh phan ho so", "ho so", "giay to"),
+    "agency": ("co quan", "don vi thuc hien", "tham quyen", "noi giai quyet"),
+    "applicant": ("doi tuong", "dieu kien", "yeu cau", "tieu chuan"),
+    "place": ("dia chi", "noi tiep nhan", "dia diem", "noi nop"),
+    "method": ("hinh thuc nop", "cach thuc", "trinh tu", "hinh thuc"),
+    "result": ("ket qua",),
+}
+ASKS: dict[str, tuple[str, ...]] = {
+    "deadline": ("bao lau", "may ngay", "bao nhieu ngay", "bao nhieu gio", "may gio", "bao nhieu tieng",
+                 "thoi han", "han chot", "cham nhat", "khi nao", "bao gio", "trong bao lau", "thoi gian"),
+    "amount": ("bao nhieu tien", "le phi", "phi", "muc thu", "ton bao nhieu", "het bao nhieu", "muc tro cap",
+               "duoc bao nhieu", "tinh the nao", "bao nhieu dong", "mien phi"),
+    "papers": ("giay to", "ho so gom", "ho so can", "can nhung gi", "nop nhung gi", "mang theo", "can nop",
+               "thanh phan ho so", "ban khai", "mau so", "phieu gi", "giay gi"),
+    "agency": ("co quan nao", "don vi nao", "ai giai quyet", "ai cap", "ai quyet dinh", "tham quyen",
+               "cap nao", "ai la", "ai ra", "trinh co quan", "do ai"),
+    "applicant": ("ai duoc", "doi tuong", "dieu kien", "co duoc", "nhung ai", "truong hop nao", "tieu chuan",
+                  "do tuoi", "yeu cau"),
+    "place": ("o dau", "noi nao", "dia chi", "nop o", "den dau", "tai dau"),
+    "method": ("bang cach nao", "hinh thuc nao", "truc tuyen", "buu chinh", "nop qua"),
+    "result": ("duoc cap gi", "nhan duoc gi", "ket qua"),
+}
+
 LABELS = {
     "answer": "Trả lời",
     "source": "Nguồn",

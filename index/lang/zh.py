@@ -220,6 +220,37 @@ FACT_PATTERNS: dict[str, re.Pattern[str]] = {
     "eligibility": re.compile(r"符合|条件|对象|凡|申请|提交|材料|享受|纳入"),
 }
 
+# --- labelled fields ------------------------------------------------------------------------------
+# Service guides and records state one field a line, "办理时限：15个工作日"; index/chunking.py makes
+# each field an addressable unit once labels recur. A label is a few Han characters before a colon.
+FIELD_LABEL = re.compile(f"^(?P<label>[{CJK}、（）()]{{2,12}})\\s*[：:]\\s*(?=\\S)")
+MAX_LABEL_WORDS = 1
+
+# What a label says its field holds (characters of the label), and what a question asks for (cues
+# found anywhere in it): a question of a kind prefers the field labelled for it.
+FIELD_KINDS: dict[str, tuple[str, ...]] = {
+    "deadline": ("时限", "期限", "时间", "截止", "日期"),
+    "amount": ("收费", "费用", "标准", "金额", "补贴", "费"),
+    "papers": ("材料", "证件", "要件"),
+    "agency": ("部门", "机关", "机构", "单位"),
+    "applicant": ("对象", "条件", "范围", "资格"),
+    "place": ("地点", "地址", "窗口"),
+    "method": ("方式", "流程", "程序"),
+    "result": ("结果",),
+}
+ASKS: dict[str, tuple[str, ...]] = {
+    "deadline": ("多久", "多长时间", "几天", "多少天", "几日", "期限", "时限", "什么时候", "何时", "截止", "哪天",
+                 "最迟", "提前多久", "工作日", "几个月", "多少年", "几年"),
+    "amount": ("多少钱", "收费", "费用", "收不收", "罚多少", "多少元", "标准", "赔偿", "补贴多少", "工资", "罚款",
+               "交多少", "缴费", "免费"),
+    "papers": ("材料", "证件", "带什么", "提交什么", "提供什么", "证明"),
+    "agency": ("哪个部门", "哪个机关", "向哪", "找谁", "谁负责", "哪里申请", "哪个单位", "哪个机构", "谁来", "由谁"),
+    "applicant": ("谁可以", "哪些人", "条件", "资格", "能不能", "是否可以", "可以要求", "能否", "有没有权"),
+    "place": ("在哪", "哪里", "地点", "地址", "去哪"),
+    "method": ("怎么办理", "如何申请", "方式", "网上"),
+    "result": ("拿到什么", "发什么"),
+}
+
 LABELS = {
     "answer": "答复",
     "source": "来源",

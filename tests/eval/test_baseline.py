@@ -94,7 +94,78 @@ def test_the_shipped_baseline_tracks_our_sets():
     for figures in shipped["sets"].values():
         assert {"overall.hit@5", "overall.mrr@10", "overall.answer_acc", "overall.abstain_ok", "overall.false_abstain",
                 "by_lang.vi.hit@5", "by_lang.zh.hit@5", "by_lang.vi.answer_acc", "by_lang.zh.answer_acc"} <= set(figures)
-    assert {p.name for p in baseline.set_paths().values()} == {"dev.jsonl", "dev2.jsonl", "test.jsonl"}
+    assert "cross_lingual.hit@5" in shipped["sets"]["../../shared/data/unseen_dev"]
+    paths = baseline.set_paths()
+    assert {p.name for p in paths.values()} == {"dev.jsonl", "dev2.jsonl", "test.jsonl", "unseen_dev"}
+    # beside the repository, as in CI's fresh clone with ../shared next to it
+    assert paths["../../shared/data/unseen_dev"] == (baseline.BASELINE_PATH.parents[2] / "shared" / "data" / "unseen_dev").resolve()
+
+
+def test_a_sets_own_figures_are_tracked_too():
+    metrics = copy.deepcopy(METRICS) | {"cross_lingual": _group(**{"hit@5": 0.4})}
+    assert "cross_lingual.hit@5" not in baseline.tracked_for("dev.jsonl", metrics)
+    assert baseline.tracked_for("../../shared/data/unseen_dev", metrics)["cross_lingual.hit@5"] == 0.4
+    base = baseline.make({"../../shared/data/unseen_dev": metrics})
+    worse = copy.deepcopy(metrics)
+    worse["cross_lingual"]["hit@5"] = 0.3
+    assert baseline.check({"../../shared/data/unseen_dev": worse}, base) == [
+        "../../shared/data/unseen_dev: cross_lingual.hit@5 fell from 0.400 to 0.300 (-0.100, tolerance 0.02)"
+    ]
+
+
+def test_a_skipped_set_is_not_failed_and_keeps_its_figures():
+    base = baseline.make({"dev.jsonl": METRICS, "../../shared/data/unseen_dev": METRICS})
+    assert baseline.check({"dev.jsonl": METRICS}, base, skipped=("../../shared/data/unseen_dev",)) == []
+    recorded = base["sets"]["../../shared/data/unseen_dev"]
+    updated = baseline.make({"dev.jsonl": METRICS}, kept={"../../shared/data/unseen_dev": recorded})
+    assert updated["sets"]["../../shared/data/unseen_dev"] == recorded and set(updated["sets"]) == set(base["sets"])
+    assert baseline.label("../../shared/data/unseen_dev") == "unseen_dev" and baseline.label("dev.jsonl") == "dev.jsonl"
+
+
+def test_the_gate_evaluates_a_corpus_set_apart_and_skips_a_missing_one(tmp_path: Path, monkeypatch, capsys):
+    """Through the CLI (hashing vectors: the plumbing, not the model): a plain QA file over the
+    bundled corpus, a corpus set over its own, and a set not found here, skipped with a message."""
+    from index.embedding import Embedder
+    from policyqa.cli import main
+
+    from ..conftest import HashingEmbedder
+    from .test_corpus_set import builds, make_set
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plan.txt").write_text("Kế hoạch khen thưởng\nHồ sơ đề nghị khen thưởng gửi chậm nhất ngày 30/12 hằng năm.\n", "utf-8")
+    for name, value in {"POLICYQA_CACHE": tmp_path / "cache", "POLICYQA_CORPUS": corpus,
+                        "POLICYQA_INDEX": tmp_path / "index", "POLICYQA_MODEL": HashingEmbedder.name}.items():
+        monkeypatch.setenv(name, str(value))
+    monkeypatch.setattr(Embedder, "from_settings", classmethod(lambda cls, settings: HashingEmbedder()))
+    sets = tmp_path / "repo" / "eval"
+    sets.mkdir(parents=True)
+    question = {"id": "p-1", "lang": "vi", "type": "deadline", "cross_lingual": False,
+                "question": "Hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào?", "source": "plan.txt",
+                "answers": ["30/12"], "evidence": ["chậm nhất ngày 30/12"]}
+    (sets / "plain.jsonl").write_text(json.dumps(question, ensure_ascii=False) + "\n", "utf-8")
+    unseen = make_set(tmp_path / "shared" / "data" / "unseen_dev")
+    path = sets / "baseline.json"
+    missing = {"overall.hit@5": 0.5}
+    path.write_text(json.dumps({"sets": {"plain.jsonl": {}, "../../shared/data/unseen_dev": {},
+                                         "../../nowhere/other_set": missing}}), "utf-8")
+    runs = tmp_path / "runs"
+
+    assert main(["eval", "--update-baseline", "--baseline", str(path), "--out", str(runs), "-q"]) == 0
+    out = capsys.readouterr().out
+    assert f"other_set: skipped ({tmp_path / 'nowhere' / 'other_set'} not found)" in out
+    recorded = json.loads(path.read_text("utf-8"))["sets"]
+    assert recorded["../../nowhere/other_set"] == missing  # kept as it was
+    assert "overall.hit@5" in recorded["plain.jsonl"] and "cross_lingual.hit@5" in recorded["../../shared/data/unseen_dev"]
+    assert (runs / "plain" / "metrics.json").is_file() and (runs / "unseen_dev" / "metrics.json").is_file()
+    # the bundled corpus's index for the plain file; the corpus set's own, in the cache
+    assert (tmp_path / "index").is_dir()
+    assert [p.name.split("-")[0] for p in (tmp_path / "cache" / "eval-indexes").iterdir()] == ["unseen_dev"]
+
+    assert main(["eval", "--check-baseline", "--baseline", str(path), "--out", str(runs), "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "other_set: skipped (" in out and "baseline check passed" in out and "skipped: other_set" in out
+    assert builds(unseen) == 1
 
 
 @pytest.mark.slow

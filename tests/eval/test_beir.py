@@ -184,3 +184,34 @@ def test_the_copies_note_counts_misses_that_a_copy_explains():
     note = beir.copies_note(s, {"hybrid": rows})
     assert "2 corpus documents repeat" in note
     assert "hybrid hit@10 0.667, mrr@10 0.500 (1 of its 2 misses@10" in note
+
+
+def test_figures_per_question_type(tmp_path: Path):
+    """ALQAC-like queries carry ``question_type``: each type is a group of its own, so short answers'
+    answer accuracy shows apart from true/false (verdicts, not scored) and multiple choice."""
+    from eval.harness import evaluate
+
+    from ..conftest import HashingEmbedder
+
+    queries = [
+        {"_id": "s1", "text": "Người điều khiển xe mô tô phải đội gì?", "answer": "mũ bảo hiểm", "question_type": "short_answer"},
+        {"_id": "s2", "text": "Thuế suất hàng hóa xuất khẩu là bao nhiêu?", "answer": "0%", "question_type": "short_answer"},
+        {"_id": "t1", "text": "Giáo dục tiểu học là bắt buộc, đúng hay sai?", "answer": "Đúng", "question_type": "Đúng/Sai"},
+        {"_id": "m1", "text": "Trẻ em mấy tuổi học tiểu học bắt buộc?", "answer": "B", "question_type": "Trắc nghiệm",
+         "choices": {"A": "năm tuổi", "B": "sáu tuổi"}},
+    ]
+    folder = tmp_path / "typed"
+    make_set(folder, docs=DOCS[:3], qrels=[("s1", "vi/1", 1), ("s2", "vi-2", 1), ("t1", "vi-3", 1), ("m1", "vi-3", 1)])
+    (folder / "queries.jsonl").write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in queries), "utf-8")
+    settings = Settings(cache_dir=tmp_path / "cache", index_dir=tmp_path / "bundled-index", model=HashingEmbedder.name)
+    top = evaluate(folder, tmp_path / "out", settings=settings, embedder=HashingEmbedder(), progress=False)
+
+    by_type = top["by_type"]
+    assert {t: g["n"] for t, g in by_type.items()} == {"short_answer": 2, "Đúng/Sai": 1, "Trắc nghiệm": 1}
+    assert by_type["short_answer"]["answer_acc"] is not None and by_type["short_answer"]["hit@10"] == 1.0
+    assert by_type["Đúng/Sai"]["answer_acc"] is None  # a verdict is not quotable
+    assert by_type["Trắc nghiệm"]["answer_acc"] is not None  # scored on the chosen option's text
+    for group in by_type.values():
+        assert set(group) == {"n", *BEIR_KEYS}
+    report = (tmp_path / "out" / "report.md").read_text("utf-8")
+    assert "type=short_answer" in report and "type=Đúng/Sai" in report and "carry no type" not in report

@@ -1,0 +1,79 @@
+"""Labelled fields: "Label: value" lines of procedure pages and records, and what a question asks for.
+
+A record states one field a line ("Thời hạn giải quyết: 15 Ngày làm việc", "办理时限：15个工作日"),
+sometimes several on one line after "; ". A line opens a field when it starts with a short label
+(each language's FIELD_LABEL) and the document is a record: labelled lines recur in it. What a
+label says its field holds (a deadline, a fee, the papers, the agency, …) comes from each language's
+FIELD_KINDS; what a question asks for from its ASKS cues. The answer stage prefers a field of the
+kind asked for (index/answer.py); chunking makes each field an addressable unit (index/chunking.py).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .lang import rules, zh
+from .lang import vi
+
+MIN_RECORD_FIELDS = 4  # labelled lines that make a document a record …
+MIN_RECORD_SHARE = 0.3  # … and their share of its lines
+_NEXT_FIELD = re.compile(r"[;；]\s*")
+
+
+def _script(text: str) -> str:
+    return "zh" if zh.CJK_RUN.search(text[:40]) else "vi"
+
+
+def label_of(line: str) -> str | None:
+    """The label a line opens with ("Thời hạn giải quyết"), or None."""
+    lang = rules(_script(line))
+    m = lang.FIELD_LABEL.match(line.strip())
+    if not m:
+        return None
+    label = m.group("label").strip()
+    return label if len(label.split()) <= lang.MAX_LABEL_WORDS else None
+
+
+def field_title(line: str) -> str | None:
+    """What names a labelled line in a section path: its label, or the labels of all its fields."""
+    labels = [label for part in split_fields(line) if (label := label_of(part))]
+    return "; ".join(labels) if labels else None
+
+
+def is_record(lines: list[str]) -> bool:
+    """Whether a document's lines are a record: labelled lines recur, with several labels."""
+    labels = [label for line in lines if (label := label_of(line))]
+    return len(labels) >= MIN_RECORD_FIELDS and len(set(labels)) >= 3 and len(labels) >= MIN_RECORD_SHARE * len(lines)
+
+
+def split_fields(line: str) -> list[str]:
+    """A line of several fields ("Hình thức nộp: Trực tiếp; Thời hạn giải quyết: 30 Ngày") cut into
+    one text per field; a line of one field (or none) as it is."""
+    parts = _NEXT_FIELD.split(line)
+    if len(parts) < 2 or not label_of(parts[0]):
+        return [line]
+    fields = [parts[0]]
+    for part in parts[1:]:
+        if label_of(part):
+            fields.append(part)
+        else:  # a ";" inside a value
+            fields[-1] = f"{fields[-1]}; {part}"
+    return fields
+
+
+@lru_cache(maxsize=4096)
+def kinds_of_label(label: str) -> frozenset[str]:
+    """What a label says its field holds: {"deadline"} for "Thời hạn giải quyết", "办理时限"."""
+    script = _script(label)
+    text = label if script == "zh" else vi.padded(label)
+    return frozenset(kind for kind, words in rules(script).FIELD_KINDS.items()
+                     if any((w in text) if script == "zh" else (f" {w} " in text) for w in words))
+
+
+def asked_kinds(question: str) -> frozenset[str]:
+    """What a question asks for, by its cues: {"deadline"} for "… mất bao lâu?", "要提前多久"."""
+    script = _script(question)
+    text = question if script == "zh" else vi.padded(question)
+    return frozenset(kind for kind, cues in rules(script).ASKS.items()
+                     if any((c in text) if script == "zh" else (f" {c} " in text) for c in cues))
