@@ -407,11 +407,14 @@ def _score(cands: list[_Candidate], hits: list[Hit], question: _Reading, weights
         hit = hits[c.hit_index]
         kinds = kinds_of_label(c.label) if c.label else frozenset()
         c.coverage = weights.coverage(body, around, c.document)
+        distinct = local.coverage(body, around, c.document)
+        fact = _fact_score(body, question.qtype, question.wants, bool(c.items))
         c.features = {
             "coverage": c.coverage,
-            "distinct": local.coverage(body, around, c.document),
+            "distinct": distinct,
             "key": weights.key_coverage(body, f"{around}\n{c.document}"),
-            "fact": _fact_score(body, question.qtype, question.wants, bool(c.items)),
+            "fact": fact,
+            "match_fact": (c.coverage + distinct) / 2 * fact,
             "label_match": float(bool(kinds & question.asks)),
             "label_other": float(bool(kinds) and bool(question.asks) and not kinds & question.asks),
             "title": float(_restates(c.text, documents[hit.chunk.doc_id].meta.title)),
@@ -419,11 +422,16 @@ def _score(cands: list[_Candidate], hits: list[Hit], question: _Reading, weights
             "listed": float(bool(c.items)),
             "prior": hit.score / top if top else 0.0,
             "rank": 1.0 / (1 + c.hit_index),
-            "dense": hit.scores.get("dense", 0.0),
+            "dense": _dense_score(hit),
             "length": min(len(body) / MAX_ANSWER_CHARS, 1.0),
             "added": float(c.hit_index >= PASSAGES_READ),
         }
         c.score = scorer.candidate.log_odds(c.features)
+
+
+def _dense_score(hit: Hit) -> float:
+    """The passage's cosine to the question, from dense search over all passages or over its language's."""
+    return max((v for name, v in hit.scores.items() if name.split(":")[0] == "dense"), default=0.0)
 
 
 def _restates(text: str, title: str) -> bool:
@@ -637,17 +645,20 @@ def evidence_features(query: Query, hits: list[Hit], weights: _Weights, best: _C
     hit = hits[best.hit_index]
     wants = question.wants
     applies = question.qtype != "other" or wants.any  # a question of no kind asks for no fact
+    key = weights.key_coverage(body, around)
+    fact = _fact_score(body, question.qtype, wants, bool(best.items)) if applies else 1.0
     return {
         "score": best.score,
         "coverage": best.coverage,
-        "key": weights.key_coverage(body, around),
-        "fact": _fact_score(body, question.qtype, wants, bool(best.items)) if applies else 1.0,
+        "key": key,
+        "fact": fact,
+        "support": best.coverage * (0.6 + 0.4 * key) * (0.7 + 0.3 * fact),
         "label_match": best.features.get("label_match", 0.0),
         "missing_figures": len(missing) / len(figures) if figures else 0.0,
         "other_script": float(bool(zh.CJK_RUN.search(best.text)) != (query.lang == "zh")),
         "asked_missing": float(not _states_asked(f"{body}\n{best.heading}", wants)),
         "other_place": float(not names_places(documents[hit.chunk.doc_id], weights.place_forms)),
-        "dense_top": max((h.scores.get("dense", 0.0) for h in hits), default=0.0),
+        "dense_top": max((_dense_score(h) for h in hits), default=0.0),
         "agree": float(hit.ranks.get("bm25", 99) <= 10 and hit.ranks.get("dense", 99) <= 10),
     }
 

@@ -60,6 +60,14 @@ class Settings:
     # poorly among themselves (BM25's exact words do better). Log-linear from 1 at 2 passages per
     # document to this at 8. Measured on eval/sets and the BEIR dev sets (eval/README.md)
     long_document_dense_share: float = 0.5
+    # dense search among the passages of each other document language, as a list of its own: a
+    # question reaches documents in the other language even where its own language holds most
+    # documents and every lexical list. It weighs as much as the question's own lists together
+    # when that language's nearest passage is as near as the nearest of all, nothing when it is
+    # other_language_gap (centred cosine) behind; its pool is the nearest passages of any language
+    other_language_weight: float = 4.0
+    other_language_gap: float = 0.05
+    other_language_pool: int = 2000
     glossary_weight: float = 1.0  # BM25 over the question's terms in the other language
     reading_weight: float = 0.5  # BM25 over the corpus's words the question reads as (Sino-Vietnamese); measured 0.3 / 0.5 / 0.7 / 1 (eval/README.md)
     # BM25 over whole documents (hybrid): each passage gets its document's rank; scaled down by

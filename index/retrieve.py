@@ -105,6 +105,7 @@ class DocumentView:
     split_share: float  # share of documents cut into several passages
     whole: np.ndarray  # document numbers that have a whole-document vector (StoredIndex.document_vectors) …
     whole_vectors: np.ndarray  # … and those vectors, centred as the passages are
+    passage_langs: np.ndarray  # passage index → its document's language
 
     @property
     def passages_per_document(self) -> float:
@@ -134,9 +135,11 @@ class DocumentView:
             np.stack([stored.document_vectors[d] for d in whole]) if whole else np.zeros((0, stored.vectors.shape[1])),
             [stored.documents[d].meta.lang for d in whole], stored.dense.means,
         )
+        doc_langs = np.array([doc.meta.lang if doc else "" for doc in docs])
         return cls(
             ids, of_passage, passages, stored.document_lexical, {lang: n / total for lang, n in langs.items()}, split,
             np.array([number[d] for d in whole], dtype=np.int64), whole_vectors,
+            doc_langs[of_passage] if len(of_passage) else np.array([], dtype=str),
         )
 
 
@@ -233,10 +236,14 @@ class Retriever:
         if mode in ("dense", "hybrid"):
             vector = self.embedder.embed_queries([query.dense_text])[0]
             rankings["dense"] = self.stored.dense.search(vector, n, query.lang)
+            if mode == "hybrid":
+                rankings |= self._dense_per_language(vector, query.lang, n)
         # where the question's own words cannot match, the glossary list is the only lexical one and
         # speaks for the translated part only (measured on XQuAD: full weight outvotes dense)
         glossary = s.glossary_weight * (self.glossary_share(query) if own < 1 else 1.0)
         weights = {"bm25": s.bm25_weight * own, "glossary": glossary, "readings": s.reading_weight, "dense": self.dense_weight()}
+        weights |= {name: s.other_language_weight * _closeness(ranked, rankings["dense"], s.other_language_gap)
+                    for name, ranked in rankings.items() if name.startswith("dense:")}
         fused = reciprocal_rank_fusion(rankings, weights=weights, k=s.rrf_k)
         evidence = self.documents.document_evidence if mode == "hybrid" else 0.0
         doc_weight, dense_doc_weight = s.document_weight * own * evidence, s.dense_document_weight * evidence
@@ -258,6 +265,19 @@ class Retriever:
             hits, [_token_set(h.chunk.text) for h in hits], self.settings.near_duplicate_jaccard
         )
         return [replace(hit, also=_other_documents(hit, [c.chunk for c in copies])) for hit, copies in folded[:k]]
+
+    def _dense_per_language(self, vector: np.ndarray, lang: str, n: int) -> dict[str, list[tuple[int, float]]]:
+        """Dense search among the passages of each other document language, one list each: where the
+        question's own language holds most documents, its passages fill the dense list, though the
+        answer may be in a document of the other language (a Chinese question about a Vietnamese
+        procedure)."""
+        view = self.documents
+        others = sorted(self.document_langs - {lang})
+        if not others:
+            return {}
+        # exact search over every passage, then the best of each language (cheap below EXACT_LIMIT)
+        ranked = self.stored.dense.search(vector, min(len(view.passage_langs), self.settings.other_language_pool), lang)
+        return {f"dense:{other}": [(i, s) for i, s in ranked if view.passage_langs[i] == other][:n] for other in others}
 
     def _add_documents(self, fused, query: Query, bm25_scores: np.ndarray | None, weight: float):
         """Fold in BM25 over whole documents; a ranked document none of whose passages is a
@@ -310,6 +330,15 @@ class Retriever:
             fused, "dense_document", ranked, lambda i: int(view.of_passage[i]), representative,
             weight=weight, k=self.settings.rrf_k,
         )
+
+
+def _closeness(other: list[tuple[int, float]], own: list[tuple[int, float]], gap: float) -> float:
+    """1 when another language's nearest passage is as near the question as the nearest of all,
+    falling to 0 at ``gap`` behind it: the centred cosines of the two languages are comparable, so a
+    near tie says the answer may well be in the other language."""
+    if not other or not own:
+        return 0.0
+    return float(np.clip(1.0 - (own[0][1] - other[0][1]) / gap, 0.0, 1.0))
 
 
 def _other_documents(hit: Hit, copies: list[Chunk]) -> list[Chunk]:

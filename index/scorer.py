@@ -28,6 +28,7 @@ CANDIDATE_FEATURES = (
     "distinct",  # the same, each word weighted by how few candidates hold it
     "key",  # the question's two rarest words present
     "fact",  # holds the kind of fact asked for (a date, an agency, a figure of the thing counted, …)
+    "match_fact",  # coverage and distinct coverage, averaged, times fact: words and fact together
     "label_match",  # sits under a label of the kind the question asks for ("Thời hạn giải quyết")
     "label_other",  # sits under a label of another kind
     "title",  # restates the document's title
@@ -44,6 +45,7 @@ EVIDENCE_FEATURES = (
     "coverage",
     "key",
     "fact",
+    "support",  # coverage × (0.6 + 0.4 key) × (0.7 + 0.3 fact): the three together
     "label_match",
     "missing_figures",  # the question's figures and years the passage does not state
     "other_script",  # the candidate is in the other language than the question
