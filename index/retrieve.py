@@ -236,7 +236,7 @@ class Retriever:
         if mode in ("dense", "hybrid"):
             vector = self.embedder.embed_queries([query.dense_text])[0]
             rankings["dense"] = self.stored.dense.search(vector, n, query.lang)
-            if mode == "hybrid":
+            if mode == "hybrid" and s.other_language_weight > 0:
                 rankings |= self._dense_per_language(vector, query.lang, n)
         # where the question's own words cannot match, the glossary list is the only lexical one and
         # speaks for the translated part only (measured on XQuAD: full weight outvotes dense)

@@ -413,3 +413,76 @@ def test_a_sentence_naming_the_plans_place_is_no_nearer_the_answer():
     for question in ("xa thuoc huyen o kon tum duoc ho tro bao nhieu tien", "Ở Kon Tum, xã thuộc huyện được hỗ trợ bao nhiêu tiền?"):
         a = _ask_one_document(question, passages, meta, retrieved=1)
         assert a.found and "40 triệu" in a.text, question
+# --- labelled fields: a question of a kind is answered from the field labelled for it ---------------
+from index.chunking import chunk_document  # noqa: E402
+
+PROCEDURE = """Thủ tục cấp lại giấy chứng nhận thương binh
+Tên thủ tục: Thủ tục cấp lại giấy chứng nhận thương binh
+Cấp thực hiện: Cấp Tỉnh
+Cơ quan thực hiện: Bộ chỉ huy quân sự cấp tỉnh
+Đối tượng thực hiện: Thương binh bị mất hoặc hỏng giấy chứng nhận
+Hình thức nộp: Trực tiếp; Thời hạn giải quyết: 20 Ngày làm việc; Phí, lệ phí: Không
+Thành phần hồ sơ: Đơn đề nghị cấp lại giấy chứng nhận (Bản chính: 1, Bản sao: 0)
+Căn cứ pháp lý: Nghị định số 131/2021/NĐ-CP"""
+
+GUIDE = """高龄津贴申领办事指南
+事项名称：高龄津贴申领
+受理部门：街道便民服务中心
+办理条件：年满80周岁的本市户籍老年人
+申请材料：身份证、户口簿
+办理时限：15个工作日
+收费标准：不收费"""
+
+
+def _record_corpus(text: str, lang: str, title: str):
+    doc = Document("record.txt", text, DocMeta(title=title, lang=lang), "0")
+    chunks = chunk_document(doc, max_tokens=200)
+    lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
+    return {"record.txt": doc}, chunks, lexical
+
+
+def _ask_record(question, corpus, first: str, units: bool = True):
+    """Which clause is quoted (not whether to answer at all: min_confidence 0), with the passage
+    opening with ``first`` (the page's title) ranked first, as retrieval ranks it for a question
+    that names the procedure."""
+    docs, chunks, lexical = corpus
+    order = sorted(chunks, key=lambda c: not c.text.startswith(first))
+    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.5}) for r, c in enumerate(order[:3])]
+    return answer(prepare_query(question, None), hits, lexical=lexical, documents=docs, min_confidence=0.0, year=2026,
+                  units_of=(lambda doc_id: chunks) if units else None)
+
+
+@pytest.mark.parametrize(
+    "question, fact",
+    [
+        ("Thương binh làm mất giấy chứng nhận, xin cấp lại thì mất bao lâu?", "20 Ngày làm việc"),
+        ("thuong binh xin cap lai giay chung nhan thi nop o co quan nao", "Bộ chỉ huy quân sự cấp tỉnh"),
+        ("Xin cấp lại giấy chứng nhận thương binh cần những giấy tờ gì?", "Đơn đề nghị cấp lại"),
+    ],
+)
+def test_a_vietnamese_question_of_a_kind_is_answered_from_its_labelled_field(question, fact):
+    a = _ask_record(question, _record_corpus(PROCEDURE, "vi", "Thủ tục cấp lại giấy chứng nhận thương binh"),
+                    "Thủ tục cấp lại")
+    assert a.found and fact in a.text
+    assert "Tên thủ tục" not in a.text  # not the page's title, however well its words match
+
+
+@pytest.mark.parametrize(
+    "question, fact",
+    [
+        ("申请高龄津贴要多久能办好？", "15个工作日"),
+        ("办高龄津贴应该找哪个部门？", "街道便民服务中心"),
+        ("申请高龄津贴需要带什么材料？", "身份证"),
+    ],
+)
+def test_a_chinese_question_of_a_kind_is_answered_from_its_labelled_field(question, fact):
+    a = _ask_record(question, _record_corpus(GUIDE, "zh", "高龄津贴申领办事指南"), "高龄津贴申领办事指南")
+    assert a.found and fact in a.text
+
+
+def test_the_labelled_field_is_read_even_when_no_top_passage_is_it():
+    corpus = _record_corpus(PROCEDURE, "vi", "Thủ tục cấp lại giấy chứng nhận thương binh")
+    question = "Thương binh làm mất giấy chứng nhận, xin cấp lại thì mất bao lâu?"
+    # the three top passages: the title lines and the agency; the deadline's field is not among them
+    a = _ask_record(question, corpus, "Thủ tục cấp lại")
+    assert "20 Ngày làm việc" in a.text and a.citations[0].section.startswith("Hình thức nộp")

@@ -122,3 +122,39 @@ def test_a_chunk_opening_with_a_short_lead_in_repeats_the_line_it_goes_on_from()
     papers = next(c for c in chunks if "Hồ sơ gồm:" in c.text)
     assert papers.text.startswith(sent) and "(1) Giấy tờ" in papers.text
     assert sum(sent in c.text for c in chunks) == 2  # repeated, not moved
+
+
+PROCEDURE = """Thủ tục cấp lại giấy chứng nhận
+Tên thủ tục: Thủ tục cấp lại giấy chứng nhận
+Mã thủ tục: 1.000001
+Cơ quan thực hiện: Ủy ban nhân dân cấp xã
+Yêu cầu điều kiện thực hiện: - Người đề nghị phải có hộ khẩu thường trú tại xã.
+- Không đang chấp hành án phạt tù.
+Hình thức nộp: Trực tiếp; Thời hạn giải quyết: 15 Ngày làm việc; Phí, lệ phí: 50.000 Đồng
+Thành phần hồ sơ: Đơn đề nghị (Bản chính: 1, Bản sao: 0)
+Thành phần hồ sơ: Bản sao căn cước (Bản chính: 0, Bản sao: 1)"""
+
+
+def test_each_field_of_a_record_is_a_chunk_named_by_its_label():
+    chunks = chunk_document(_doc(PROCEDURE, "vi"), max_tokens=200)
+    by_section = {c.section_path: c.text for c in chunks}
+    assert by_section["Cơ quan thực hiện"] == "Cơ quan thực hiện: Ủy ban nhân dân cấp xã"
+    # a field's continuation lines stay with it; a line of several fields is named by all of them
+    assert "Không đang chấp hành án phạt tù" in by_section["Yêu cầu điều kiện thực hiện"]
+    assert "15 Ngày làm việc" in by_section["Hình thức nộp; Thời hạn giải quyết; Phí, lệ phí"]
+    # lines repeating a label are one field: the papers together
+    assert by_section["Thành phần hồ sơ"].count("Thành phần hồ sơ:") == 2
+    assert "".join(c.text for c in chunks).count("Mã thủ tục") == 1  # nothing lost, nothing twice
+
+
+def test_each_article_of_a_law_is_a_chunk_named_by_its_number():
+    law = ("中华人民共和国劳动合同法\n第一章 总则\n第一条 为了完善劳动合同制度，制定本法。\n"
+           "第二条 本法适用于境内的企业。\n第四章 劳动合同的解除和终止\n"
+           "第三十七条 劳动者提前三十日以书面形式通知用人单位，可以解除劳动合同。")
+    paths = [c.section_path for c in chunk_document(_doc(law, "zh"), max_tokens=200)]
+    assert paths[-3:] == ["第一章 总则 › 第一条", "第一章 总则 › 第二条", "第四章 劳动合同的解除和终止 › 第三十七条"]
+    decree = ("Chương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi điều chỉnh\nNghị định này quy định mức hỗ trợ.\n"
+              "Điều 2. Đối tượng áp dụng\nNgười lao động bị mất việc làm.")
+    paths = [c.section_path for c in chunk_document(_doc(decree, "vi"), max_tokens=200)]
+    assert any(p.endswith("Điều 1. Phạm vi điều chỉnh") for p in paths)
+    assert any(p.endswith("Điều 2. Đối tượng áp dụng") for p in paths)

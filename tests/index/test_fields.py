@@ -1,0 +1,88 @@
+"""Labelled fields: which lines open a field, what a label holds, what a question asks for."""
+
+import pytest
+
+from index.fields import asked_kinds, field_title, is_record, kinds_of_label, label_of, split_fields
+
+PROCEDURE = """Thủ tục cấp lại giấy phép
+Tên thủ tục: Thủ tục cấp lại giấy phép
+Cơ quan thực hiện: Ủy ban nhân dân cấp xã
+Đối tượng thực hiện: Công dân Việt Nam
+Hình thức nộp: Trực tiếp; Thời hạn giải quyết: 15 Ngày làm việc; Phí, lệ phí: 50.000 Đồng
+Thành phần hồ sơ: Đơn đề nghị (Bản chính: 1, Bản sao: 0)
+Thành phần hồ sơ: Bản sao căn cước (Bản chính: 0, Bản sao: 1)""".splitlines()
+
+PLAN = """KẾ HOẠCH
+Triển khai thực hiện tiêu chuẩn xã phù hợp với trẻ em
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích: nâng cao chất lượng công tác bảo vệ trẻ em.
+2. Yêu cầu
+Các sở, ngành phối hợp chặt chẽ trong quá trình thực hiện.
+Tổ chức sơ kết hằng năm, tổng kết vào năm 2020.""".splitlines()
+
+
+def test_a_procedure_page_is_a_record_and_a_plan_is_not():
+    assert is_record(PROCEDURE)
+    assert not is_record(PLAN)
+
+
+@pytest.mark.parametrize(
+    "line, label",
+    [
+        ("Thời hạn giải quyết: 15 Ngày làm việc", "Thời hạn giải quyết"),
+        ("办理时限：15个工作日", "办理时限"),
+        ("Phí, lệ phí: Phí : 0 Đồng", "Phí, lệ phí"),
+        # a sentence with a colon late in it is no label
+        ("Các sở, ngành, đoàn thể và Ủy ban nhân dân các huyện phối hợp thực hiện như sau: rà soát", None),
+        ("15 ngày: thời hạn", None),
+    ],
+)
+def test_a_short_label_before_a_colon_opens_a_field(line, label):
+    assert label_of(line) == label
+
+
+def test_a_line_of_several_fields_is_split_and_titled_by_all_its_labels():
+    line = "Hình thức nộp: Trực tiếp; Thời hạn giải quyết: 15 Ngày làm việc; Phí, lệ phí: 50.000 Đồng"
+    assert split_fields(line) == ["Hình thức nộp: Trực tiếp", "Thời hạn giải quyết: 15 Ngày làm việc", "Phí, lệ phí: 50.000 Đồng"]
+    assert field_title(line) == "Hình thức nộp; Thời hạn giải quyết; Phí, lệ phí"
+    # a ";" inside a value does not open a field
+    assert split_fields("Thành phần hồ sơ: Đơn đề nghị; bản sao căn cước") == ["Thành phần hồ sơ: Đơn đề nghị; bản sao căn cước"]
+
+
+@pytest.mark.parametrize(
+    "label, kind",
+    [
+        ("Thời hạn giải quyết", "deadline"), ("办理时限", "deadline"),
+        ("Phí, lệ phí", "amount"), ("收费标准", "amount"),
+        ("Thành phần hồ sơ", "papers"), ("申请材料", "papers"),
+        ("Cơ quan thực hiện", "agency"), ("受理部门", "agency"),
+        ("Đối tượng thực hiện", "applicant"), ("办理条件", "applicant"),
+        ("Địa chỉ tiếp nhận hs", "place"), ("办理地点", "place"),
+    ],
+)
+def test_a_label_says_what_its_field_holds(label, kind):
+    assert kind in kinds_of_label(label)
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Làm lại giấy phép thì mất bao lâu?", "deadline"),
+        ("lam lai giay phep mat bao lau", "deadline"),
+        ("过了试用期想辞职，要提前多久跟公司打招呼？", "deadline"),
+        ("Xin giấy phép thì lệ phí bao nhiêu tiền?", "amount"),
+        ("办这个收不收费？", "amount"),
+        ("can nop nhung giay to gi", "papers"),
+        ("申请要带什么材料？", "papers"),
+        ("Nộp hồ sơ ở cơ quan nào?", "agency"),
+        ("应该向哪个部门申请？", "agency"),
+        ("Những ai được hưởng trợ cấp này?", "applicant"),
+        ("nop ho so o dau", "place"),
+    ],
+)
+def test_a_question_asks_for_a_kind_of_field(question, kind):
+    assert kind in asked_kinds(question)
+
+
+def test_a_question_of_no_kind_asks_for_none():
+    assert asked_kinds("Kế hoạch này nhằm mục đích gì?") == frozenset()
