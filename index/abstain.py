@@ -1,4 +1,5 @@
-"""Answer or say "nothing found": how strong the evidence for the best sentence is.
+"""How strong the evidence for the chosen sentence is, by hand-set rules: one feature ("rule") of
+the learned evidence model (index/scorer.py), which decides "nothing found".
 
 A near-miss question (one the documents almost answer: another year, another province, a detail
 no plan states) usually shares most of its words with some passage, so word coverage alone does
@@ -20,7 +21,7 @@ rarest words, the kind of fact asked for) and adds four signals:
   money they get; likewise a web address, phone number or e-mail asked for and not stated
   (added 2026-11-21, see ASKED_PENALTY).
 
-The two constants were fitted offline by ``python -m eval.fit_abstain`` (grid search maximizing
+The two constants were fitted offline by a grid search (the former ``eval/fit_abstain.py``, maximizing
 balanced accuracy — unanswerable questions declined plus answerable ones answered — at the
 configured threshold, on eval/sets/dev.jsonl, calibration.jsonl and three quarters of
 dev2.jsonl; every fourth dev2 question held out). On those sets a logistic regression over the

@@ -1,9 +1,11 @@
 """Ranked passages → a direct, extractive answer: the sentence or clause that holds the fact.
 
 No language model: the question type says what kind of fact is wanted (a date, an agency with its
-role, an amount with its unit, …); each sentence of the top passages is scored by how much of the
-question it covers, whether it holds that kind of fact, and how well its passage ranked. When the
-best evidence is weak the answer says plainly that nothing was found.
+role, an amount with its unit, …) and, for a record, which labelled field (index/fields.py). Every
+candidate of the top passages (a sentence, a labelled field, a list with its lead-in) is scored by
+one learned model (index/scorer.py) over how much of the question it covers, whether it holds that
+kind of fact or is the field labelled for it, and how well its passage ranked. A second learned
+model says whether the documents answer at all; when they do not, the answer says so plainly.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import copy
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
@@ -21,6 +23,8 @@ from .fields import asked_kinds, is_record, kinds_of_label, label_of, split_fiel
 from .lang import glossary, rules, vi, zh
 from .lexical import LexicalIndex
 from .retrieve import Query
+from .scorer import Scorer
+from .scorer import default as default_scorer
 from .sentences import split_clauses, split_sentences
 from .tokenize import normalize, tokenize
 from .types import Answer, Chunk, Citation, DocMeta, DocRef, Document, Hit
@@ -32,13 +36,7 @@ MAX_ANSWER_CHARS = 300
 CONTEXT_CREDIT = 0.8
 DOCUMENT_CREDIT = 0.5
 PASSAGES_READ = 5  # answers are drawn from this many top passages
-# Sentences are ranked half by coverage of the question's words, half by coverage with each word
-# also weighted by how few candidates hold it (_Weights.localized). Measured 0 / 0.3 / 0.5 / 0.7 / 1:
-# 0.5 best on answer accuracy (dev2 0.630 → 0.657, NCPQA 0.441 → 0.444, ALQAC 0.385 → 0.392, dev
-# unchanged at 0.868; 0 loses dev 0.038) and lowers false "nothing found" (dev 0.038 → 0.019).
-DISTINCT_SHARE = 0.5
-FACT_WEIGHT = 0.3  # a sentence holding the kind of fact asked for gains this share of its match
-PRIOR_WEIGHT = 0.1  # and this much times its passage's score relative to the first passage's
+MIN_TITLE_CHARS = 15  # a shorter text is no restated title
 LIST_ANSWER_CHARS = 380  # a list's lead-in with its items may run longer than one clause
 _HEADING_LINE = re.compile(rf"^(?:{vi.ANSWER_HEADING_MARKER}|{zh.ANSWER_HEADING_MARKER})\s*\S")
 _LIST_ITEM = re.compile(rf"^\s*(?:{vi.LIST_ITEM_MARKER}|{zh.LIST_ITEM_MARKER}|[a-zđ]\)|\(\d+\)|\d+\))\s*")
@@ -71,6 +69,7 @@ class _Candidate:
     before: str = ""  # the sentence a short lead-in goes on from ("… gửi phòng Lao động. Hồ sơ gồm:")
     after: str = ""  # the sentence after it in its paragraph, which may state the figure it leads up to
     label: str = ""  # the field label it states or sits under ("Thời hạn giải quyết", "办理时限"), if any
+    features: dict[str, float] = field(default_factory=dict)  # what the scorer weighs (index/scorer.py)
 
     @property
     def body(self) -> str:
@@ -410,24 +409,53 @@ def _holds_fact(c: _Candidate, qtype: str, wants: _Wants) -> float:
     return max(_fact_score(c.body, qtype, wants, bool(c.items)), float(labelled))
 
 
-def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weights, wants: _Wants) -> None:
-    """Coverage of the question first; the kind of fact and the passage's rank break near-ties."""
+def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weights, wants: _Wants,
+           documents: dict[str, Document], scorer: Scorer) -> None:
+    """Every candidate's features (index/scorer.py CANDIDATE_FEATURES) and its score by the learned
+    candidate model: its coverage of the question's words, alone and with the kind of fact asked
+    for, its passage's rank, whether it is the field labelled for what is asked or the title."""
     top = hits[0].score if hits else 1.0
+    best_of: dict[str, float] = {}
+    for hit in hits:
+        best_of[hit.chunk.doc_id] = max(best_of.get(hit.chunk.doc_id, 0.0), hit.score)
     local = weights.localized([f"{c.text}\n{c.heading}\n{c.section}" for c in cands])
     for c in cands:
         body = c.body
-        labelled = bool(c.label and kinds_of_label(c.label) & wants.asks)
-        if labelled:
+        kinds = kinds_of_label(c.label) if c.label else frozenset()
+        if kinds & wants.asks:
             # a field states a property of the procedure its page is titled by: "Thời hạn giải
             # quyết: 20 Ngày" answers "cấp lại giấy chứng nhận … mất bao lâu?" as fully as the title
             # covers it, so the title's words count as the field's own
             body = f"{body}\n{c.document}"
-        c.coverage = weights.coverage(body, f"{c.heading}\n{c.section}", c.document)
-        distinct = local.coverage(body, f"{c.heading}\n{c.section}", c.document)
-        prior = hits[c.hit_index].score / top
-        match = (1 - DISTINCT_SHARE) * c.coverage + DISTINCT_SHARE * distinct
+        around = f"{c.heading}\n{c.section}"
+        c.coverage = weights.coverage(body, around, c.document)
+        distinct = local.coverage(body, around, c.document)
+        hit = hits[c.hit_index]
+        # the field labelled for what is asked is as near the question as its record's best passage
+        score = best_of[hit.chunk.doc_id] if kinds & wants.asks else hit.score
+        prior = score / top if top else 0.0
         fact = _holds_fact(c, qtype, wants)
-        c.score = match * (1 + FACT_WEIGHT * fact) + PRIOR_WEIGHT * prior
+        c.features = {
+            "coverage": c.coverage,
+            "distinct": distinct,
+            "coverage_fact": c.coverage * fact,
+            "distinct_fact": distinct * fact,
+            "prior": prior,
+            "label_match": float(bool(kinds & wants.asks)),
+            "title": float(_restates(c.text, documents[hit.chunk.doc_id].meta.title)),
+        }
+        c.score = scorer.candidate.log_odds(c.features)
+
+
+def _dense_score(hit: Hit) -> float:
+    """The passage's cosine to the question, from dense search over all passages or over its language's."""
+    return max((v for name, v in hit.scores.items() if name.split(":")[0] == "dense"), default=0.0)
+
+
+def _restates(text: str, title: str) -> bool:
+    """Whether ``text`` is the document's title, or holds it ("Tên thủ tục: <title>")."""
+    a, b = _plain(text), _plain(title)
+    return min(len(a), len(b)) >= MIN_TITLE_CHARS and (a in b or b in a)
 
 
 def _trim(c: _Candidate, weights: _Weights, qtype: str, wants: _Wants) -> str:
@@ -545,11 +573,16 @@ def answer(
     *,
     lexical: LexicalIndex,
     documents: dict[str, Document],
-    min_confidence: float,
     year: int,
+    min_confidence: float | None = None,
     units_of: Units | None = None,
+    scorer: Scorer | None = None,
 ) -> Answer:
-    """Pick the clause that answers ``query`` from ``hits``, or say that nothing was found."""
+    """Pick the clause that answers ``query`` from ``hits``, or say that nothing was found: when
+    the evidence model's probability that the documents answer is below ``min_confidence`` (None:
+    the threshold learned with the weights, index/scorer.json)."""
+    scorer = scorer or default_scorer()
+    threshold = scorer.threshold if min_confidence is None else min_confidence
     qtype = classify_question(query.text)
     lang_rules = rules(query.lang)
     weights = _Weights(query, lexical)
@@ -565,8 +598,8 @@ def answer(
                 cite = replace(cite, section="", chunk_id=None)
             return Answer(query.text, query.lang, qtype, True, quote, [cite], hits)
     read = _read(hits, documents, wants.asks, units_of)
-    best, features = select(query, read, weights, qtype, wants, documents)
-    if best is None or abstain.evidence_score(features) < min_confidence:
+    best, evidence = select(query, read, weights, qtype, wants, documents, scorer)
+    if best is None or scorer.evidence.probability(evidence) < threshold:
         return Answer(query.text, query.lang, qtype, False, lang_rules.NOT_FOUND, [], hits)
     quote = _trim(best, weights, qtype, wants)
     best_hit = read[best.hit_index]
@@ -576,11 +609,35 @@ def answer(
     return Answer(query.text, query.lang, qtype, True, quote, citations, hits)
 
 
-def select(query: Query, hits: list[Hit], weights: _Weights, qtype: str, wants: _Wants, documents) -> tuple[_Candidate | None, dict]:
-    """The best sentence of the top passages, and the evidence features index/abstain.py weighs."""
+def candidates(query: Query, hits: list[Hit], lexical: LexicalIndex, documents: dict[str, Document], *,
+               scorer: Scorer | None = None, units_of: Units | None = None) -> Reading:
+    """The question as the answer stage reads it, with every candidate, its features and score
+    (eval/train_scorer.py learns from these)."""
+    qtype, wants, weights = classify_question(query.text), _wants(query.text), _Weights(query, lexical)
+    read = _read(hits, documents, wants.asks, units_of)
+    cands = _candidates(read, documents, lists=wants.list)
+    _score(cands, read, qtype, weights, wants, documents, scorer or default_scorer())
+    return Reading(qtype, wants, weights, read, cands)
+
+
+@dataclass
+class Reading:
+    """What ``candidates`` returns: the question's type, wants and word weights, the passages read
+    (candidates' ``hit_index`` points into them) and the candidates."""
+
+    qtype: str
+    wants: _Wants
+    weights: _Weights
+    read: list[Hit]
+    cands: list[_Candidate]
+
+
+def select(query: Query, hits: list[Hit], weights: _Weights, qtype: str, wants: _Wants, documents,
+           scorer: Scorer) -> tuple[_Candidate | None, dict]:
+    """The best candidate of the top passages, and the evidence features the scorer weighs."""
     cands = _candidates(hits, documents, lists=wants.list)
-    _score(cands, hits, qtype, weights, wants)
-    # a plan that never names the place asked about is about somewhere else (index/abstain.py
+    _score(cands, hits, qtype, weights, wants, documents, scorer)
+    # a plan that never names the place asked about is about somewhere else (the evidence model
     # declines its sentences): quote it only when no plan among the passages names that place
     if weights.place_forms:
         named = {h.chunk.doc_id for h in hits
@@ -598,7 +655,12 @@ def select(query: Query, hits: list[Hit], weights: _Weights, qtype: str, wants: 
 _FIGURE_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate, qtype: str, wants: _Wants, documents) -> dict:
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate, qtype: str, wants: _Wants,
+             documents) -> dict[str, float]:
+    """What the evidence model weighs for the chosen candidate (index/scorer.py EVIDENCE_FEATURES)."""
     body = best.body
     around = f"{best.heading}\n{best.section}\n{best.document}"
     meta = documents[hits[best.hit_index].chunk.doc_id].meta
@@ -613,21 +675,29 @@ def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate,
     missing = [f for f in figures if not any(
         re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", where)
         for form in ((f, f"20{f}") if f in short_years else (f,)))]
+    # a year the question names that the passage lacks says another period's plan; its other
+    # figures often describe the asker ("bố tôi 70 tuổi"), not what is asked
+    years = {f for f in figures if _YEAR.match(f) or f in short_years}
     hit = hits[best.hit_index]
     text_is_zh = bool(zh.CJK_RUN.search(best.text))
     document = documents[hit.chunk.doc_id]
-    return {
+    out = {
         "coverage": best.coverage,
         "key": weights.key_coverage(body, around),
         "fact": _holds_fact(best, qtype, wants) if (qtype != "other" or wants.any) else 1.0,
         "missing_figures": len(missing) / len(figures) if figures else 0.0,
+        "missing_years": len(years & set(missing)) / len(years) if years else 0.0,
         "other_script": float(text_is_zh != (query.lang == "zh")),
         "asked_missing": float(not _states_asked(f"{body}\n{best.heading}", wants)),
         "other_place": float(not names_places(document, weights.place_forms)),
-        "dense_top": max((h.scores.get("dense", 0.0) for h in hits), default=0.0),
+        "dense_top": max((_dense_score(h) for h in hits), default=0.0),
         "agree": float(hit.ranks.get("bm25", 99) <= 10 and hit.ranks.get("dense", 99) <= 10),
         "confidence": confidence(weights, best, qtype, wants),
+        "label_match": best.features.get("label_match", 0.0),
+        "score": best.score,
     }
+    out["rule"] = abstain.evidence_score(out)
+    return out
 
 
 def names_places(document: Document, places: list[tuple[str, ...]]) -> bool:

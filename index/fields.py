@@ -16,6 +16,9 @@ from functools import lru_cache
 from .lang import rules, zh
 from .lang import vi
 
+# a question of the first kind is not asking for the second, though its cues say both: how long a
+# permit stays valid ("有效期是多长时间") is no processing time
+SUPERSEDES = {"validity": frozenset({"deadline"})}
 MIN_RECORD_FIELDS = 4  # labelled lines that make a document a record …
 MIN_RECORD_SHARE = 0.3  # … and their share of its lines
 _NEXT_FIELD = re.compile(r"[;；]\s*")
@@ -75,5 +78,6 @@ def asked_kinds(question: str) -> frozenset[str]:
     """What a question asks for, by its cues: {"deadline"} for "… mất bao lâu?", "要提前多久"."""
     script = _script(question)
     text = question if script == "zh" else vi.padded(question)
-    return frozenset(kind for kind, cues in rules(script).ASKS.items()
-                     if any((c in text) if script == "zh" else (f" {c} " in text) for c in cues))
+    kinds = {kind for kind, cues in rules(script).ASKS.items()
+             if any((c in text) if script == "zh" else (f" {c} " in text) for c in cues)}
+    return frozenset(kinds - {k for kind in kinds for k in SUPERSEDES.get(kind, ())})

@@ -13,6 +13,7 @@ import datetime as dt
 from langdetect import DetectorFactory, detect
 from langdetect.lang_detect_exception import LangDetectException
 
+from index.fields import label_of
 from index.lang import cjk_share, vi, zh
 from index.types import DocMeta
 
@@ -32,7 +33,7 @@ def extract_metadata(text: str, fallback_title: str) -> DocMeta:
     head = _head(lines, langs)
     number = _number(head, langs)
     issuer, place = _issuer(head, lines, number, langs)
-    title = _title(head, langs) or fallback_title
+    title = _title(head, langs) or _first_line_title(lines) or fallback_title
     period, period_end = _period(title, head, lines, langs)
     return DocMeta(
         title=title,
@@ -101,6 +102,21 @@ def _title(head: list[str], langs) -> str | None:
             if lang.TITLE_LINE and (m := lang.TITLE_LINE.fullmatch(line)):
                 return m["title"]
     return None
+
+
+MAX_TITLE_CHARS = 300  # procedure titles run long: "Thủ tục giải quyết chế độ … thôi việc."
+
+
+def _first_line_title(lines: list[str]) -> str | None:
+    """A document with no recognized header (a procedure page, a law, a notice) is titled by its
+    first line when that reads as a title: more lines follow it, it is short, no lead-in, no
+    "Label: value" field."""
+    if len(lines) < 2:
+        return None
+    line = lines[0]
+    if len(line) > MAX_TITLE_CHARS or line.endswith((";", "；", ":", "：", ",", "，")) or label_of(line):
+        return None
+    return line.rstrip(".。 ")
 
 
 def _date(head: list[str], tail: list[str], langs) -> str | None:

@@ -400,7 +400,9 @@ MAX_LABEL_WORDS = 7
 # cues, matched space-padded): a question of a kind prefers the field labelled for it.
 FIELD_KINDS: dict[str, tuple[str, ...]] = {
     "deadline": ("thoi han", "thoi gian giai quyet", "thoi gian thuc hien", "han nop", "thoi gian"),
-    "amount": ("phi", "le phi", "muc thu", "muc tro cap", "muc ho tro", "kinh phi", "muc"),
+    "fee": ("phi", "le phi", "muc thu", "gia"),
+    "benefit": ("muc tro cap", "muc ho tro", "muc huong", "kinh phi"),
+    "validity": ("hieu luc", "thoi han su dung", "gia tri su dung"),
     "papers": ("thanh phan ho so", "ho so", "giay to"),
     "agency": ("co quan", "don vi thuc hien", "tham quyen", "noi giai quyet"),
     "applicant": ("doi tuong", "dieu kien", "yeu cau", "tieu chuan"),
@@ -411,8 +413,11 @@ FIELD_KINDS: dict[str, tuple[str, ...]] = {
 ASKS: dict[str, tuple[str, ...]] = {
     "deadline": ("bao lau", "may ngay", "bao nhieu ngay", "bao nhieu gio", "may gio", "bao nhieu tieng",
                  "thoi han", "han chot", "cham nhat", "khi nao", "bao gio", "trong bao lau", "thoi gian"),
-    "amount": ("bao nhieu tien", "le phi", "phi", "muc thu", "ton bao nhieu", "het bao nhieu", "muc tro cap",
-               "duoc bao nhieu", "tinh the nao", "bao nhieu dong", "mien phi"),
+    "fee": ("le phi", "phi", "muc thu", "ton bao nhieu", "het bao nhieu", "mat bao nhieu tien", "nop bao nhieu",
+            "mien phi", "tinh phi"),
+    "benefit": ("muc tro cap", "tro cap bao nhieu", "duoc huong bao nhieu", "duoc ho tro bao nhieu", "muc ho tro",
+                "muc huong", "duoc bao nhieu tien"),
+    "validity": ("hieu luc", "co gia tri", "thoi han su dung", "dung duoc bao lau"),
     "papers": ("giay to", "ho so gom", "ho so can", "can nhung gi", "nop nhung gi", "mang theo", "can nop",
                "thanh phan ho so", "ban khai", "mau so", "phieu gi", "giay gi"),
     "agency": ("co quan nao", "don vi nao", "ai giai quyet", "ai cap", "ai quyet dinh", "tham quyen",

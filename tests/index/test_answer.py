@@ -65,10 +65,21 @@ def corpus():
     return {"plan.txt": doc}, chunks, lexical
 
 
-def _ask(question, corpus, order, dense=0.9):
+# a passage's cosine to the question after centring: typically 0.25–0.5 for the passage that
+# answers and 0.2–0.4 for the nearest passage of a question nothing answers (eval/sets, measured)
+TYPICAL_DENSE = 0.35
+
+
+def _fused(rank: int) -> float:
+    """A fused retrieval score at ``rank`` (0-based): the fifth passage typically scores 0.65–0.75
+    of the first (eval/sets, measured)."""
+    return 1.0 - 0.08 * rank
+
+
+def _ask(question, corpus, order, dense=TYPICAL_DENSE):
     docs, chunks, lexical = corpus
-    hits = [Hit(chunks[i], 1.0 / (1 + r), {"bm25": r + 1}, {"dense": dense}) for r, i in enumerate(order)]
-    return answer(prepare_query(question, None), hits, lexical=lexical, documents=docs, min_confidence=0.35, year=2026)
+    hits = [Hit(chunks[i], _fused(r), {"bm25": r + 1}, {"dense": dense}) for r, i in enumerate(order)]
+    return answer(prepare_query(question, None), hits, lexical=lexical, documents=docs, year=2026)
 
 
 @pytest.mark.parametrize(
@@ -95,13 +106,13 @@ def test_responsibility_answer_names_the_agency_from_its_heading(corpus):
 
 
 def test_weak_evidence_means_nothing_found(corpus):
-    a = _ask("Thủ tục cấp giấy phép lái xe máy ở Đà Nẵng cần gì?", corpus, [0, 1, 2], dense=0.78)
+    a = _ask("Thủ tục cấp giấy phép lái xe máy ở Đà Nẵng cần gì?", corpus, [0, 1, 2])
     assert not a.found
     assert "Không tìm thấy" in a.text and not a.citations
 
 
 def test_not_found_is_said_in_the_questions_language(corpus):
-    a = _ask("上海市出租车驾驶员资格证怎么办理？", corpus, [3, 0], dense=0.78)
+    a = _ask("上海市出租车驾驶员资格证怎么办理？", corpus, [3, 0])
     assert not a.found and "没有找到" in a.text
 
 
@@ -240,9 +251,9 @@ def test_a_sentence_that_only_restates_the_topic_does_not_outrank_the_answer():
     lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
     docs = {c.doc_id: Document(c.doc_id, c.text, DocMeta(title="2022年度部门整体支出绩效自评报告", lang="zh"), "0") for c in chunks}
     query = prepare_query("老年人居家适老化改造平均每户是多少？", None)
-    hits = [Hit(chunks[0], 1.0, {"bm25": 1}, {"dense": 0.9}), Hit(chunks[1], 0.9, {"bm25": 2}, {"dense": 0.9})]
+    hits = [Hit(chunks[0], 1.0, {"bm25": 1}, {"dense": TYPICAL_DENSE}), Hit(chunks[1], 0.9, {"bm25": 2}, {"dense": TYPICAL_DENSE})]
     a = answer(query, hits, lexical=lexical, documents=docs,
-               min_confidence=0.3, year=2026)
+               year=2026)
     assert a.found and "5000元" in a.text
 
 
@@ -256,7 +267,7 @@ def test_a_lead_in_that_states_the_figure_can_be_the_answer():
     docs = {c.doc_id: Document(c.doc_id, c.text, DocMeta(title="Kế hoạch xã phù hợp với trẻ em", lang="vi"), "0")
             for c in (chunk, other)}
     a = answer(prepare_query("Bộ tiêu chí xã phù hợp với trẻ em chấm tối đa bao nhiêu điểm?", None),
-               [Hit(chunk, 1.0, {"bm25": 1}, {"dense": 0.9})], lexical=lexical, documents=docs, min_confidence=0.3, year=2026)
+               [Hit(chunk, 1.0, {"bm25": 1}, {"dense": TYPICAL_DENSE})], lexical=lexical, documents=docs, year=2026)
     assert a.found and "1.000 điểm" in a.text
 
 
@@ -280,13 +291,13 @@ def test_a_chinese_question_is_not_answered_by_a_rare_abbreviation_of_its_agency
     assert a.found and "10 tháng 12" in a.text
 
 
-def _ask_one_document(question, passages, meta, min_confidence=0.35, retrieved=None):
+def _ask_one_document(question, passages, meta, min_confidence=None, retrieved=None):
     """Ask over one document made of ``passages`` ((section, text), ranked in that order); with
     ``retrieved``, only that many of the first passages come back from retrieval."""
     doc = Document("d.txt", "\n".join(t for _, t in passages), meta, "0")
     chunks = [Chunk(f"d.txt#{i}", "d.txt", i, text, (s,)) for i, (s, text) in enumerate(passages)]
     lexical = LexicalIndex.build([tokenize(c.text) for c in chunks])
-    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks[:retrieved])]
+    hits = [Hit(c, _fused(r), {"bm25": r + 1}, {"dense": TYPICAL_DENSE}) for r, c in enumerate(chunks[:retrieved])]
     return answer(prepare_query(question, None), hits, lexical=lexical, documents={"d.txt": doc},
                   min_confidence=min_confidence, year=2026)
 
@@ -299,7 +310,7 @@ def test_a_project_named_in_the_sentence_before_gets_its_own_start_date():
         ("3. 养老服务", "3. 养老服务\n全县养老服务中心建设稳步推进，已建成乡镇养老服务中心12个。"),
     ]
     meta = DocMeta(title="绥宁县民政局2022年度部门整体支出绩效自评报告", lang="zh", place="绥宁县", date="2023-01-03")
-    a = _ask_one_document("殡仪馆什么时候动工建设？", passages, meta, min_confidence=0.2)
+    a = _ask_one_document("殡仪馆什么时候动工建设？", passages, meta)
     assert a.found and "2020年10月30日" in a.text
 
 
@@ -379,7 +390,7 @@ def test_the_sentence_after_is_quoted_too_when_it_states_the_figure_asked(questi
     passages = [("1. Nhà ở" if lang == "vi" else "一、住房", paragraph),
                 ("2. Khác" if lang == "vi" else "二、其他", "Các nội dung khác thực hiện theo quy định." if lang == "vi" else "其他事项按规定执行。")]
     meta = DocMeta(title="Kế hoạch hỗ trợ nhà ở" if lang == "vi" else "住房保障实施方案", lang=lang)
-    a = _ask_one_document(question, passages, meta, min_confidence=0.2)
+    a = _ask_one_document(question, passages, meta)
     assert a.found and figure in a.text
     assert a.text.index(paragraph[:10]) < a.text.index(figure)  # what the figure is of, then the figure
 
@@ -396,9 +407,9 @@ def test_a_plan_naming_the_place_asked_about_is_quoted_over_a_better_worded_one_
     chunks = [Chunk(f"{d}#1", d, 1, doc.text.splitlines()[1]) for d, doc in docs.items()]
     others = [text for _, text in PASSAGES]  # the rest of a corpus, for the words' weights
     lexical = LexicalIndex.build([tokenize(t) for t in [c.text for c in chunks] + others])
-    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.9}) for r, c in enumerate(chunks)]
+    hits = [Hit(c, _fused(r), {"bm25": r + 1}, {"dense": TYPICAL_DENSE}) for r, c in enumerate(chunks)]
     question = "Ở Kon Tum hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào?"
-    a = answer(prepare_query(question, None), hits, lexical=lexical, documents=docs, min_confidence=0.35, year=2026)
+    a = answer(prepare_query(question, None), hits, lexical=lexical, documents=docs, year=2026)
     assert a.found and "30/12" in a.text and a.citations[0].doc_id == "kt.txt"
 
 
@@ -447,7 +458,7 @@ def _ask_record(question, corpus, first: str, units: bool = True):
     that names the procedure."""
     docs, chunks, lexical = corpus
     order = sorted(chunks, key=lambda c: not c.text.startswith(first))
-    hits = [Hit(c, 1.0 / (1 + r), {"bm25": r + 1}, {"dense": 0.5}) for r, c in enumerate(order[:3])]
+    hits = [Hit(c, _fused(r), {"bm25": r + 1}, {"dense": TYPICAL_DENSE}) for r, c in enumerate(order[:3])]
     return answer(prepare_query(question, None), hits, lexical=lexical, documents=docs, min_confidence=0.0, year=2026,
                   units_of=(lambda doc_id: chunks) if units else None)
 

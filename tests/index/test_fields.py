@@ -53,7 +53,7 @@ def test_a_line_of_several_fields_is_split_and_titled_by_all_its_labels():
     "label, kind",
     [
         ("Thời hạn giải quyết", "deadline"), ("办理时限", "deadline"),
-        ("Phí, lệ phí", "amount"), ("收费标准", "amount"),
+        ("Phí, lệ phí", "fee"), ("收费标准", "fee"), ("Mức trợ cấp", "benefit"), ("补贴标准", "benefit"),
         ("Thành phần hồ sơ", "papers"), ("申请材料", "papers"),
         ("Cơ quan thực hiện", "agency"), ("受理部门", "agency"),
         ("Đối tượng thực hiện", "applicant"), ("办理条件", "applicant"),
@@ -70,8 +70,9 @@ def test_a_label_says_what_its_field_holds(label, kind):
         ("Làm lại giấy phép thì mất bao lâu?", "deadline"),
         ("lam lai giay phep mat bao lau", "deadline"),
         ("过了试用期想辞职，要提前多久跟公司打招呼？", "deadline"),
-        ("Xin giấy phép thì lệ phí bao nhiêu tiền?", "amount"),
-        ("办这个收不收费？", "amount"),
+        ("Xin giấy phép thì lệ phí bao nhiêu tiền?", "fee"),
+        ("办这个收不收费？", "fee"),
+        ("Bố tôi được hưởng mức trợ cấp hàng tháng là bao nhiêu?", "benefit"),
         ("can nop nhung giay to gi", "papers"),
         ("申请要带什么材料？", "papers"),
         ("Nộp hồ sơ ở cơ quan nào?", "agency"),
@@ -82,6 +83,18 @@ def test_a_label_says_what_its_field_holds(label, kind):
 )
 def test_a_question_asks_for_a_kind_of_field(question, kind):
     assert kind in asked_kinds(question)
+
+
+@pytest.mark.parametrize(
+    "question, kind, not_kind",
+    [
+        ("在越南登外国船参观的许可证有效期是多长时间？", "validity", "deadline"),
+        ("thẻ này có hiệu lực trong bao lâu", "validity", "deadline"),
+    ],
+)
+def test_a_question_of_a_narrower_kind_is_not_asking_the_wider_one(question, kind, not_kind):
+    asked = asked_kinds(question)
+    assert kind in asked and not_kind not in asked
 
 
 def test_a_question_of_no_kind_asks_for_none():
