@@ -59,7 +59,7 @@ ASKED_PENALTY = 0.5
 
 def evidence_score(features: dict[str, float], *, penalty: float = MISSING_FIGURE_PENALTY,
                    boost: float = OTHER_SCRIPT_BOOST) -> float:
-    """0..~1: below Settings.min_confidence the reply is "nothing found"."""
+    """0..~1: the hand-set evidence score, one feature of the learned evidence model (index/scorer.py)."""
     score = features["confidence"] * (1.0 - penalty * features["missing_figures"])
     score *= 1.0 - OTHER_PLACE_PENALTY * features.get("other_place", 0.0)
     score *= 1.0 - ASKED_PENALTY * features.get("asked_missing", 0.0)

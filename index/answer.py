@@ -13,8 +13,8 @@ from __future__ import annotations
 import copy
 import math
 import re
-from dataclasses import dataclass, field, replace
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import abstain
