@@ -61,15 +61,13 @@ class Settings:
     # poorly among themselves (BM25's exact words do better). Log-linear from 1 at 2 passages per
     # document to this at 8. Measured on eval/sets and the BEIR dev sets (eval/README.md)
     long_document_dense_share: float = 0.5
-    # dense search among the passages of each other document language, as a list of its own: a
-    # question reaches documents in the other language even where its own language holds most
-    # documents and every lexical list. It weighs other_language_weight when that language's
-    # nearest passage is as near as the nearest of all, nothing when it is other_language_gap
-    # (centred cosine) behind; its pool is the nearest passages of any language. Off by default:
-    # measured at 4.0 / 0.05, unseen_dev cross-lingual hit@5 0 → 0.8 of 10 and hit@5 0.767 → 0.844,
-    # but over the five bundled plans (two languages on the same topics) dev2 hit@5 0.890 → 0.836
-    # and test 0.940 → 0.913; at 1.5, unseen_dev cross-lingual 0.4 and dev2 0.863 (eval/README.md)
-    other_language_weight: float = 0.0
+    # dense search among the passages of each other document language: where that language's
+    # nearest passage is within other_language_gap (centred cosine) of the nearest of all, its best
+    # passages take these ranks (0-based) of the fused list. A question then reaches documents in
+    # the other language even where its own language holds most documents and every lexical list,
+    # while the passages its own lists agree on keep the other ranks. The pool: nearest passages of
+    # any language searched for each language's list. Measured in eval/README.md
+    other_language_slots: tuple[int, ...] = (1, 3)
     other_language_gap: float = 0.05
     other_language_pool: int = 2000
     glossary_weight: float = 1.0  # BM25 over the question's terms in the other language

@@ -236,14 +236,14 @@ class Retriever:
         if mode in ("dense", "hybrid"):
             vector = self.embedder.embed_queries([query.dense_text])[0]
             rankings["dense"] = self.stored.dense.search(vector, n, query.lang)
-            if mode == "hybrid" and s.other_language_weight > 0:
+            if mode == "hybrid" and s.other_language_slots:
                 rankings |= self._dense_per_language(vector, query.lang, n)
         # where the question's own words cannot match, the glossary list is the only lexical one and
         # speaks for the translated part only (measured on XQuAD: full weight outvotes dense)
         glossary = s.glossary_weight * (self.glossary_share(query) if own < 1 else 1.0)
         weights = {"bm25": s.bm25_weight * own, "glossary": glossary, "readings": s.reading_weight, "dense": self.dense_weight()}
-        weights |= {name: s.other_language_weight * _closeness(ranked, rankings["dense"], s.other_language_gap)
-                    for name, ranked in rankings.items() if name.startswith("dense:")}
+        # the other languages' lists do not vote: they are given slots (below)
+        weights |= {name: 0.0 for name in rankings if name.startswith("dense:")}
         fused = reciprocal_rank_fusion(rankings, weights=weights, k=s.rrf_k)
         evidence = self.documents.document_evidence if mode == "hybrid" else 0.0
         doc_weight, dense_doc_weight = s.document_weight * own * evidence, s.dense_document_weight * evidence
@@ -251,6 +251,9 @@ class Retriever:
             fused = self._add_documents(fused, query, bm25_scores, doc_weight)
         if dense_doc_weight > 0 and len(self.documents.whole):
             fused = self._add_dense_documents(fused, vector, query.lang, rankings["dense"], dense_doc_weight)
+        for name, ranked in rankings.items():
+            if name.startswith("dense:") and near_enough(ranked, rankings["dense"], s.other_language_gap):
+                fused = reserve(fused, name, [i for i, _ in ranked], s.other_language_slots)
         raw = {name: dict(ranked) for name, ranked in rankings.items()}
         hits = [
             Hit(
@@ -332,13 +335,33 @@ class Retriever:
         )
 
 
-def _closeness(other: list[tuple[int, float]], own: list[tuple[int, float]], gap: float) -> float:
-    """1 when another language's nearest passage is as near the question as the nearest of all,
-    falling to 0 at ``gap`` behind it: the centred cosines of the two languages are comparable, so a
-    near tie says the answer may well be in the other language."""
-    if not other or not own:
-        return 0.0
-    return float(np.clip(1.0 - (own[0][1] - other[0][1]) / gap, 0.0, 1.0))
+def near_enough(other: list[tuple[int, float]], own: list[tuple[int, float]], gap: float) -> bool:
+    """Whether another language's nearest passage is within ``gap`` (centred cosine) of the nearest
+    of all: the centred cosines of the two languages are comparable, so a near tie says the answer
+    may well be in the other language."""
+    return bool(other and own) and own[0][1] - other[0][1] <= gap
+
+
+def reserve(fused: list[tuple[int, float, dict[str, int]]], name: str, ranked: list[int],
+            slots: tuple[int, ...]) -> list[tuple[int, float, dict[str, int]]]:
+    """``fused`` with the best of ``ranked`` not already above each slot moved or inserted at that
+    slot (0-based), each taking the score of the entry it displaces: a few places for another
+    language's passages that no list of the question's own language would rank, and no more."""
+    out = list(fused)
+    pending = iter(ranked)
+    for slot in sorted(slots):
+        if slot >= len(out) + 1:
+            break
+        above = {entry[0] for entry in out[:slot]}
+        choice = next((i for i in pending if i not in above), None)
+        if choice is None:
+            break
+        rank = ranked.index(choice) + 1
+        existing = next((n for n, entry in enumerate(out) if entry[0] == choice), None)
+        entry = out.pop(existing) if existing is not None else (choice, 0.0, {})
+        score = out[slot][1] if slot < len(out) else entry[1]
+        out.insert(slot, (choice, score, {**entry[2], name: rank}))
+    return out
 
 
 def _other_documents(hit: Hit, copies: list[Chunk]) -> list[Chunk]:

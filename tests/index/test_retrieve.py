@@ -246,3 +246,18 @@ def test_in_long_plans_the_passage_with_the_questions_words_outranks_the_models_
     assert short_documents.dense_weight() == 1.0
     assert short_documents.search(query, k=3)[0].chunk.text == "alpha"
     assert Retriever(index(texts, 8), ConstantEmbedder(), Settings(dense_weight=0.0)).dense_weight() == 0.0
+
+
+def test_another_languages_passages_take_their_slots_and_no_more():
+    from index.retrieve import near_enough, reserve
+
+    fused = [(10, 0.9, {"bm25": 1}), (11, 0.8, {"bm25": 2}), (12, 0.7, {"bm25": 3}), (13, 0.6, {"bm25": 4})]
+    out = reserve(fused, "dense:vi", [20, 11, 21], (1, 3))
+    # the first passage keeps its place; the other language's best takes rank 1, its next unseen one rank 3
+    assert [i for i, _, _ in out] == [10, 20, 11, 21, 12, 13]
+    assert out[1][2] == {"dense:vi": 1} and out[1][1] == 0.8  # the score of the entry it displaced
+    # a passage already above its slot is not moved down
+    assert [i for i, _, _ in reserve(fused, "dense:vi", [10, 30], (1,))][:3] == [10, 30, 11]
+    # a near tie opens the slots; a clear lead of the question's own language does not
+    assert near_enough([(20, 0.31)], [(10, 0.33)], gap=0.05)
+    assert not near_enough([(20, 0.20)], [(10, 0.33)], gap=0.05)
