@@ -235,16 +235,19 @@ class Retriever:
             rankings["readings"] = self.stored.lexical.search(list(query.read_as), n)
         if mode in ("dense", "hybrid"):
             vector = self.embedder.embed_queries([query.dense_text])[0]
-            rankings["dense"] = self.stored.dense.search(vector, n, query.lang)
-            if mode == "hybrid" and s.other_language_slots:
-                rankings |= self._dense_per_language(vector, query.lang, n)
+            others = sorted(self.document_langs - {query.lang}) if mode == "hybrid" and s.other_language_slots else []
+            # one search serves both: the nearest passages of any language, and of each other one
+            nearest = self.stored.dense.search(vector, min(len(self.stored.chunks), s.other_language_pool) if others else n, query.lang)
+            rankings["dense"] = nearest[:n]
+            langs = self.documents.passage_langs
+            rankings |= {f"dense:{lang}": [(i, v) for i, v in nearest if langs[i] == lang][:n] for lang in others}
         # where the question's own words cannot match, the glossary list is the only lexical one and
         # speaks for the translated part only (measured on XQuAD: full weight outvotes dense)
         glossary = s.glossary_weight * (self.glossary_share(query) if own < 1 else 1.0)
         weights = {"bm25": s.bm25_weight * own, "glossary": glossary, "readings": s.reading_weight, "dense": self.dense_weight()}
-        # the other languages' lists do not vote: they are given slots (below)
-        weights |= {name: 0.0 for name in rankings if name.startswith("dense:")}
-        fused = reciprocal_rank_fusion(rankings, weights=weights, k=s.rrf_k)
+        # the other languages' own lists do not vote: they are given slots (below)
+        fused = reciprocal_rank_fusion({name: r for name, r in rankings.items() if not name.startswith("dense:")},
+                                       weights=weights, k=s.rrf_k)
         evidence = self.documents.document_evidence if mode == "hybrid" else 0.0
         doc_weight, dense_doc_weight = s.document_weight * own * evidence, s.dense_document_weight * evidence
         if doc_weight > 0:
@@ -268,19 +271,6 @@ class Retriever:
             hits, [_token_set(h.chunk.text) for h in hits], self.settings.near_duplicate_jaccard
         )
         return [replace(hit, also=_other_documents(hit, [c.chunk for c in copies])) for hit, copies in folded[:k]]
-
-    def _dense_per_language(self, vector: np.ndarray, lang: str, n: int) -> dict[str, list[tuple[int, float]]]:
-        """Dense search among the passages of each other document language, one list each: where the
-        question's own language holds most documents, its passages fill the dense list, though the
-        answer may be in a document of the other language (a Chinese question about a Vietnamese
-        procedure)."""
-        view = self.documents
-        others = sorted(self.document_langs - {lang})
-        if not others:
-            return {}
-        # exact search over every passage, then the best of each language (cheap below EXACT_LIMIT)
-        ranked = self.stored.dense.search(vector, min(len(view.passage_langs), self.settings.other_language_pool), lang)
-        return {f"dense:{other}": [(i, s) for i, s in ranked if view.passage_langs[i] == other][:n] for other in others}
 
     def _add_documents(self, fused, query: Query, bm25_scores: np.ndarray | None, weight: float):
         """Fold in BM25 over whole documents; a ranked document none of whose passages is a
