@@ -235,7 +235,10 @@ class Retriever:
             rankings["readings"] = self.stored.lexical.search(list(query.read_as), n)
         if mode in ("dense", "hybrid"):
             vector = self.embedder.embed_queries([query.dense_text])[0]
-            others = sorted(self.document_langs - {query.lang}) if mode == "hybrid" and s.other_language_slots else []
+            # only in a corpus of both: where no document is in the question's language, dense
+            # search over all of them already is over the other language's
+            mixed = mode == "hybrid" and s.other_language_slots and query.lang in self.document_langs
+            others = sorted(self.document_langs - {query.lang}) if mixed else []
             # one search serves both: the nearest passages of any language, and of each other one
             nearest = self.stored.dense.search(vector, min(len(self.stored.chunks), s.other_language_pool) if others else n, query.lang)
             rankings["dense"] = nearest[:n]
