@@ -421,8 +421,8 @@ def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weigh
     local = weights.localized([f"{c.text}\n{c.heading}\n{c.section}" for c in cands])
     for c in cands:
         body = c.body
-        kinds = kinds_of_label(c.label) if c.label else frozenset()
-        if kinds & wants.asks:
+        labelled = bool(c.label and kinds_of_label(c.label) & wants.asks)
+        if labelled:
             # a field states a property of the procedure its page is titled by: "Thời hạn giải
             # quyết: 20 Ngày" answers "cấp lại giấy chứng nhận … mất bao lâu?" as fully as the title
             # covers it, so the title's words count as the field's own
@@ -432,7 +432,7 @@ def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weigh
         distinct = local.coverage(body, around, c.document)
         hit = hits[c.hit_index]
         # the field labelled for what is asked is as near the question as its record's best passage
-        score = best_of[hit.chunk.doc_id] if kinds & wants.asks else hit.score
+        score = best_of[hit.chunk.doc_id] if labelled else hit.score
         prior = score / top if top else 0.0
         fact = _holds_fact(c, qtype, wants)
         c.features = {
@@ -441,7 +441,7 @@ def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weigh
             "coverage_fact": c.coverage * fact,
             "distinct_fact": distinct * fact,
             "prior": prior,
-            "label_match": float(bool(kinds & wants.asks)),
+            "label_match": float(labelled),
             "title": float(_restates(c.text, documents[hit.chunk.doc_id].meta.title)),
         }
         c.score = scorer.candidate.log_odds(c.features)
@@ -548,7 +548,7 @@ def _read(hits: list[Hit], documents: dict[str, Document], asks: frozenset[str],
     extra: list[Hit] = []
     for hit in read:
         doc_id = hit.chunk.doc_id
-        if doc_id in docs or not _is_record(documents[doc_id]):
+        if doc_id in docs or not _is_record(documents[doc_id].text):
             continue
         docs.add(doc_id)
         for chunk in units_of(doc_id):
@@ -559,12 +559,8 @@ def _read(hits: list[Hit], documents: dict[str, Document], asks: frozenset[str],
 
 
 @lru_cache(maxsize=4096)
-def _record_text(text: str) -> bool:
+def _is_record(text: str) -> bool:
     return is_record([line.strip() for line in text.splitlines() if line.strip()])
-
-
-def _is_record(document: Document) -> bool:
-    return _record_text(document.text)
 
 
 def answer(
@@ -597,12 +593,12 @@ def answer(
             if quote not in hit.chunk.text:  # a line of the header or signature: no section of the cited passage
                 cite = replace(cite, section="", chunk_id=None)
             return Answer(query.text, query.lang, qtype, True, quote, [cite], hits)
-    read = _read(hits, documents, wants.asks, units_of)
-    best, evidence = select(query, read, weights, qtype, wants, documents, scorer)
+    reading = _reading(hits, documents, qtype, wants, weights, scorer, units_of)
+    best, evidence = select(query, reading, documents)
     if best is None or scorer.evidence.probability(evidence) < threshold:
         return Answer(query.text, query.lang, qtype, False, lang_rules.NOT_FOUND, [], hits)
     quote = _trim(best, weights, qtype, wants)
-    best_hit = read[best.hit_index]
+    best_hit = reading.read[best.hit_index]
     # the quoted passage may be republished verbatim in other plans: the citation names them too
     meta = documents[best_hit.chunk.doc_id].meta
     citations = [citation(best_hit, meta, quote, year, copies_named(best_hit, documents, (best.text, *best.items)))]
@@ -613,10 +609,15 @@ def candidates(query: Query, hits: list[Hit], lexical: LexicalIndex, documents: 
                scorer: Scorer | None = None, units_of: Units | None = None) -> Reading:
     """The question as the answer stage reads it, with every candidate, its features and score
     (eval/train_scorer.py learns from these)."""
-    qtype, wants, weights = classify_question(query.text), _wants(query.text), _Weights(query, lexical)
+    return _reading(hits, documents, classify_question(query.text), _wants(query.text), _Weights(query, lexical),
+                    scorer or default_scorer(), units_of)
+
+
+def _reading(hits: list[Hit], documents: dict[str, Document], qtype: str, wants: _Wants, weights: _Weights,
+             scorer: Scorer, units_of: Units | None) -> Reading:
     read = _read(hits, documents, wants.asks, units_of)
     cands = _candidates(read, documents, lists=wants.list)
-    _score(cands, read, qtype, weights, wants, documents, scorer or default_scorer())
+    _score(cands, read, qtype, weights, wants, documents, scorer)
     return Reading(qtype, wants, weights, read, cands)
 
 
@@ -632,11 +633,9 @@ class Reading:
     cands: list[_Candidate]
 
 
-def select(query: Query, hits: list[Hit], weights: _Weights, qtype: str, wants: _Wants, documents,
-           scorer: Scorer) -> tuple[_Candidate | None, dict]:
-    """The best candidate of the top passages, and the evidence features the scorer weighs."""
-    cands = _candidates(hits, documents, lists=wants.list)
-    _score(cands, hits, qtype, weights, wants, documents, scorer)
+def select(query: Query, reading: Reading, documents) -> tuple[_Candidate | None, dict]:
+    """The best of a reading's scored candidates, and the evidence features the scorer weighs."""
+    hits, weights, qtype, wants, cands = reading.read, reading.weights, reading.qtype, reading.wants, reading.cands
     # a plan that never names the place asked about is about somewhere else (the evidence model
     # declines its sentences): quote it only when no plan among the passages names that place
     if weights.place_forms:
@@ -663,7 +662,8 @@ def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate,
     """What the evidence model weighs for the chosen candidate (index/scorer.py EVIDENCE_FEATURES)."""
     body = best.body
     around = f"{best.heading}\n{best.section}\n{best.document}"
-    meta = documents[hits[best.hit_index].chunk.doc_id].meta
+    document = documents[hits[best.hit_index].chunk.doc_id]
+    meta = document.meta
     # the question's figures and years ("2021", "65"), not the numbers of documents it names
     question = query.text
     for mod in (vi, zh):
@@ -678,23 +678,17 @@ def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate,
     # a year the question names that the passage lacks says another period's plan; its other
     # figures often describe the asker ("bố tôi 70 tuổi"), not what is asked
     years = {f for f in figures if _YEAR.match(f) or f in short_years}
-    hit = hits[best.hit_index]
     text_is_zh = bool(zh.CJK_RUN.search(best.text))
-    document = documents[hit.chunk.doc_id]
+    # index/abstain.py's hand-set score reads some of these; the evidence model reads it ("rule") and others
     out = {
-        "coverage": best.coverage,
-        "key": weights.key_coverage(body, around),
-        "fact": _holds_fact(best, qtype, wants) if (qtype != "other" or wants.any) else 1.0,
         "missing_figures": len(missing) / len(figures) if figures else 0.0,
         "missing_years": len(years & set(missing)) / len(years) if years else 0.0,
         "other_script": float(text_is_zh != (query.lang == "zh")),
         "asked_missing": float(not _states_asked(f"{body}\n{best.heading}", wants)),
         "other_place": float(not names_places(document, weights.place_forms)),
         "dense_top": max((_dense_score(h) for h in hits), default=0.0),
-        "agree": float(hit.ranks.get("bm25", 99) <= 10 and hit.ranks.get("dense", 99) <= 10),
         "confidence": confidence(weights, best, qtype, wants),
         "label_match": best.features.get("label_match", 0.0),
-        "score": best.score,
     }
     out["rule"] = abstain.evidence_score(out)
     return out
