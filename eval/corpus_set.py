@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from index.config import Settings
@@ -50,9 +51,9 @@ def run_builder(builder: Path, out: Path) -> None:
         raise CorpusBuildError(f"{builder} wrote no file into {out}")
 
 
-def build_corpus(folder: Path, settings: Settings) -> Path:
-    """The set's corpus folder, built on first use, whole or not at all (temporary folder, then rename)."""
-    target = corpus_dir_for(folder, settings)
+def build_once(target: Path, fill: Callable[[Path], None]) -> Path:
+    """``target``, made on first use by ``fill(folder)``, whole or not at all (temporary folder
+    beside it, then rename)."""
     if target.is_dir():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -60,7 +61,7 @@ def build_corpus(folder: Path, settings: Settings) -> Path:
     try:
         built = tmp / "corpus"  # made here, not by mkdtemp: the usual permissions, not owner-only
         built.mkdir()
-        run_builder(Path(folder).resolve() / CORPUS_BUILDER, built)
+        fill(built)
         try:
             built.rename(target)
         except OSError:
@@ -69,6 +70,12 @@ def build_corpus(folder: Path, settings: Settings) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def build_corpus(folder: Path, settings: Settings) -> Path:
+    """The set's corpus folder, built by its make_corpus.py on first use."""
+    builder = Path(folder).resolve() / CORPUS_BUILDER
+    return build_once(corpus_dir_for(folder, settings), lambda out: run_builder(builder, out))
 
 
 def settings_for(folder: Path, settings: Settings) -> Settings:

@@ -27,11 +27,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +38,8 @@ from index.answer import _trim, candidates, doc_question, select
 from index.config import REPO_ROOT, Settings
 from index.scorer import CANDIDATE_FEATURES, EVIDENCE_FEATURES, WEIGHTS_PATH, LinearModel, Scorer, default
 
+from .beir import cached_index_dir
+from .corpus_set import BUILDER_HASH_CHARS, build_once, run_builder
 from .datasets import SETS_DIR, QAItem, load_qa, normalize
 from .harness import open_engine
 
@@ -70,20 +69,18 @@ class Asked:
 
 
 def train_corpus(settings: Settings) -> Path:
-    """eval/train/corpus, the ten laws and the bundled plans in one folder of the cache (made once
-    per content of its sources, atomically)."""
-    sources = sorted((TRAIN_DIR / "corpus").glob("*.txt")) + [TRAIN_DIR / "make_laws.py"]
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
-    target = settings.cache_dir / "eval-corpora" / f"train-{digest}"
-    if target.is_dir():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".train-"))
-    subprocess.run([sys.executable, str(TRAIN_DIR / "make_laws.py"), str(tmp)], check=True, stdout=subprocess.DEVNULL)
-    for path in (*sorted((TRAIN_DIR / "corpus").glob("*.txt")), *sorted((REPO_ROOT / "corpus").glob("*.txt"))):
-        shutil.copyfile(path, tmp / path.name)
-    os.replace(tmp, target)
-    return target
+    """eval/train/corpus, the ten laws (built by eval/train/make_laws.py) and the bundled plans in
+    one folder of the cache, made once per content of its sources (eval/corpus_set.py)."""
+    copied = [*sorted((TRAIN_DIR / "corpus").glob("*.txt")), *sorted((REPO_ROOT / "corpus").glob("*.txt"))]
+    builder = TRAIN_DIR / "make_laws.py"
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in (*copied, builder))).hexdigest()[:BUILDER_HASH_CHARS]
+
+    def fill(out: Path) -> None:
+        run_builder(builder, out)
+        for path in copied:
+            shutil.copyfile(path, out / path.name)
+
+    return build_once(settings.cache_dir / "eval-corpora" / f"train-{digest}", fill)
 
 
 def ask_all(settings: Settings, sets: list[Path]) -> list[Asked]:
@@ -176,7 +173,7 @@ def fit(asked: list[Asked]) -> tuple[Scorer, dict]:
         if not a.hits:
             continue
         r = candidates(a.query, a.hits, a.lexical, a.documents, scorer=provisional, units_of=a.units_of)
-        best, features = select(a.query, r.read, r.weights, r.qtype, r.wants, a.documents, provisional)
+        best, features = select(a.query, r, a.documents)
         if best is None:
             continue
         ev_rows.append([features[f] for f in EVIDENCE_FEATURES])
@@ -218,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     asked = ask_all(settings, [SETS_DIR / s for s in OWN_SETS])
     corpus = train_corpus(settings)
-    train = settings.with_(corpus_dir=corpus, index_dir=settings.cache_dir / "eval-indexes" / corpus.name)
+    train = settings.with_(corpus_dir=corpus, index_dir=cached_index_dir("train", {"corpus": corpus.name}, settings))
     asked += ask_all(train, [TRAIN_DIR / s for s in TRAIN_SETS])
     scorer, figures = fit(asked)
     print(json.dumps(figures, indent=1))
