@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from . import abstain
 from .chunking import SHORT_LEAD_IN, document_head
-from .fields import asked_kinds, is_record, kinds_of_label, label_of, split_fields
+from .fields import asked_kinds, is_record, kinds_of_label, label_of, split_fields, states_nothing
 from .lang import glossary, rules, vi, zh
 from .lexical import LexicalIndex
 from .retrieve import Query
@@ -101,7 +101,9 @@ def _candidates(hits: list[Hit], documents: dict[str, Document], lists: bool = F
                     out.append(_Candidate(line, "", hit.chunk.section_path, document, i))
                 continue
             label = label_of(line) or section_label
-            fields = split_fields(line)
+            fields = [f for f in split_fields(line) if not states_nothing(f)]
+            if not fields:
+                continue  # "Cơ quan phối hợp: Không có thông tin"
             if len(fields) > 1:  # "Hình thức nộp: Trực tiếp; Thời hạn giải quyết: 30 Ngày; Phí, lệ phí: …"
                 out.extend(_Candidate(f, "", hit.chunk.section_path, document, i, label=label_of(f) or "") for f in fields)
             head = re.split(r"[:：。]", line, maxsplit=1)[0]

@@ -38,6 +38,14 @@ def label_of(line: str) -> str | None:
     return label if len(label.split()) <= lang.MAX_LABEL_WORDS else None
 
 
+def states_nothing(line: str) -> bool:
+    """Whether a labelled line's value only says the page has no information ("Cơ quan phối hợp:
+    Không có thông tin"): each language's NO_INFORMATION."""
+    lang = rules(_script(line))
+    m = lang.FIELD_LABEL.match(line.strip())
+    return bool(m) and bool(lang.NO_INFORMATION.fullmatch(line.strip()[m.end():].rstrip(" .。;；")))
+
+
 def field_title(line: str) -> str | None:
     """What names a labelled line in a section path: its label, or the labels of all its fields."""
     labels = [label for part in split_fields(line) if (label := label_of(part))]

@@ -395,6 +395,9 @@ FACT_PATTERNS: dict[str, re.Pattern[str]] = {
 # holds no figure; index/chunking.py makes each field an addressable unit once labels recur.
 FIELD_LABEL = re.compile(r"^(?P<label>[A-ZĐ\u00c0-\u1ef8][^:;.!?\d\n]{1,48}?)\s*:\s*(?=\S)")
 MAX_LABEL_WORDS = 7
+# a field the page leaves empty says so ("Cơ quan phối hợp: Không có thông tin"): no answer to quote.
+# ("Phí, lệ phí: Không" is one: there is no fee.)
+NO_INFORMATION = re.compile(r"(?:không có|chưa có) thông tin|đang cập nhật|không xác định", re.I)
 
 # What a label says its field holds (folded words of the label), and what a question asks for (folded
 # cues, matched space-padded): a question of a kind prefers the field labelled for it.

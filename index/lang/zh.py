@@ -225,6 +225,9 @@ FACT_PATTERNS: dict[str, re.Pattern[str]] = {
 # each field an addressable unit once labels recur. A label is a few Han characters before a colon.
 FIELD_LABEL = re.compile(f"^(?P<label>[{CJK}、（）()]{{2,12}})\\s*[：:]\\s*(?=\\S)")
 MAX_LABEL_WORDS = 1
+# a field the page leaves empty says so ("联系电话：暂无信息"): no answer to quote ("收费标准：无" is
+# one: there is no fee)
+NO_INFORMATION = re.compile(r"(?:暂无|无)(?:相关)?信息|信息待(?:更新|补充)|待(?:更新|补充)")
 
 # What a label says its field holds (characters of the label), and what a question asks for (cues
 # found anywhere in it): a question of a kind prefers the field labelled for it.

@@ -497,3 +497,11 @@ def test_the_labelled_field_is_read_even_when_no_top_passage_is_it():
     # the three top passages: the title lines and the agency; the deadline's field is not among them
     a = _ask_record(question, corpus, "Thủ tục cấp lại")
     assert "20 Ngày làm việc" in a.text and a.citations[0].section.startswith("Hình thức nộp")
+
+
+def test_a_field_the_page_leaves_empty_is_not_quoted():
+    page = PROCEDURE.replace("Cơ quan thực hiện: Bộ chỉ huy quân sự cấp tỉnh",
+                             "Cơ quan thực hiện: Bộ chỉ huy quân sự cấp tỉnh\nCơ quan phối hợp: Không có thông tin")
+    corpus = _record_corpus(page, "vi", "Thủ tục cấp lại giấy chứng nhận thương binh")
+    a = _ask_record("Cấp lại giấy chứng nhận thương binh thì cơ quan nào phối hợp giải quyết?", corpus, "Thủ tục cấp lại")
+    assert "Không có thông tin" not in a.text

@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.fields import asked_kinds, field_title, is_record, kinds_of_label, label_of, split_fields
+from index.fields import asked_kinds, field_title, is_record, kinds_of_label, label_of, split_fields, states_nothing
 
 PROCEDURE = """Thủ tục cấp lại giấy phép
 Tên thủ tục: Thủ tục cấp lại giấy phép
@@ -19,6 +19,23 @@ I. MỤC ĐÍCH, YÊU CẦU
 2. Yêu cầu
 Các sở, ngành phối hợp chặt chẽ trong quá trình thực hiện.
 Tổ chức sơ kết hằng năm, tổng kết vào năm 2020.""".splitlines()
+
+
+@pytest.mark.parametrize(
+    "line, empty",
+    [
+        ("Cơ quan phối hợp: Không có thông tin", True),
+        ("Địa chỉ tiếp nhận hồ sơ: không có thông tin.", True),
+        ("联系电话：暂无信息", True),
+        # "none" is an answer: there is no fee
+        ("Phí, lệ phí: Không", False),
+        ("收费标准：无", False),
+        ("Thời hạn giải quyết: 15 Ngày làm việc", False),
+        ("Các đơn vị không có thông tin thì báo cáo sau", False),  # no label
+    ],
+)
+def test_a_field_that_says_the_page_has_no_information_states_nothing(line, empty):
+    assert states_nothing(line) is empty
 
 
 def test_a_procedure_page_is_a_record_and_a_plan_is_not():
