@@ -153,7 +153,7 @@ def fit(asked: list[Asked]) -> tuple[Scorer, dict]:
             continue
         r = candidates(a.query, a.hits, a.lexical, a.documents, units_of=a.units_of)
         cands = r.cands
-        good = [_holds_answer(_trim(c, r.weights, r.qtype, r.wants), a.item) for c in cands]
+        good = [_holds_answer(_trim(c, r.weights, r.question), a.item) for c in cands]
         if not any(good):
             continue
         rows += [[c.features[f] for f in CANDIDATE_FEATURES] for c in cands]
@@ -178,7 +178,7 @@ def fit(asked: list[Asked]) -> tuple[Scorer, dict]:
             continue
         ev_rows.append([features[f] for f in EVIDENCE_FEATURES])
         answerable.append(a.item.answerable)
-        right_answers.append(a.item.answerable and _holds_answer(_trim(best, r.weights, r.qtype, r.wants), a.item))
+        right_answers.append(a.item.answerable and _holds_answer(_trim(best, r.weights, r.question), a.item))
     xe, ye = np.array(ev_rows), np.array(answerable)
     we, be = _fit(xe, ye)
     evidence = LinearModel(EVIDENCE_FEATURES, tuple(float(v) for v in we), be)

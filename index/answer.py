@@ -6,6 +6,11 @@ candidate of the top passages (a sentence, a labelled field, a list with its lea
 one learned model (index/scorer.py) over how much of the question it covers, whether it holds that
 kind of fact or is the field labelled for it, and how well its passage ranked. A second learned
 model says whether the documents answer at all; when they do not, the answer says so plainly.
+
+The steps: the question is read once into a ``Question`` (``read_question``: its type, what it
+asks for, the figures and years it names); ``candidates`` reads the passages into scored candidates
+(a ``Reading``); ``select`` takes the best with the evidence the second model weighs; ``answer``
+declines below the threshold or quotes it (``_trim``) with its citation.
 """
 
 from __future__ import annotations
@@ -282,6 +287,8 @@ def _wants_number(question: str) -> bool:
     return any(f" {cue} " in folded for cue in vi.NUMBER_CUES)
 
 
+_FIGURE_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _FIGURE = re.compile(r"(?<![A-Za-z0-9.])\d+(?:[.,/]\d+)*\s*(?:%|[^\W\d_]|[\u4e00-\u9fff])")
 _LEADING_MARKER = re.compile(rf"^\s*(?:{vi.ANSWER_HEADING_MARKER}|{vi.LIST_ITEM_MARKER}|{zh.LIST_ITEM_MARKER})\s*")
 
@@ -318,10 +325,14 @@ def _has_asked_figure(text: str, unit: str | None, lang: str) -> bool:
 
 
 @dataclass(frozen=True)
-class _Wants:
-    """What the question asks for besides its type: a figure (of what), a list, a document's number."""
+class Question:
+    """The question as the answer stage reads it, once (``read_question``): its type, and what it
+    asks for besides: a figure (of what), a contact, a list, a document's number, a kind of field;
+    the figures and years it names."""
 
-    lang: str = "vi"
+    text: str = ""
+    lang: str = "vi"  # whose rules read it: "zh" when it holds Chinese characters
+    type: str = "other"  # deadline, responsibility, eligibility, amount, target or other
     number: bool = False
     unit: str | None = None  # what the figure counts, when the question says (index/lang asked_unit)
     contact: str | None = None  # a web address, site, phone number or e-mail (index/lang asked_contact)
@@ -329,6 +340,9 @@ class _Wants:
     reference: bool = False
     exclude: frozenset[str] = frozenset()  # document numbers the question itself names
     asks: frozenset[str] = frozenset()  # the kinds of labelled field it asks for (index/fields.py)
+    figures: frozenset[str] = frozenset()  # the figures it names ("2021", "65"), not documents' numbers
+    years: frozenset[str] = frozenset()  # those of them that are years
+    short_years: frozenset[str] = frozenset()  # years written short ("22年", "năm 22": 2022)
 
     @property
     def any(self) -> bool:
@@ -352,29 +366,41 @@ def _has_contact(text: str, kind: str) -> bool:
     return kind == "site" and bool(rules(_script(text)).SITE_NAMED.search(text))
 
 
-def _states_asked(text: str, wants: _Wants) -> bool:
+def _states_asked(text: str, question: Question) -> bool:
     """Whether ``text`` states what the question asks for: a figure of the thing it counts, or the
-    contact it wants; True when the question asks for neither."""
-    if wants.contact:
-        return _has_contact(text, wants.contact)
-    return wants.unit is None or _has_asked_figure(text, wants.unit, wants.lang)
+    contact it asks for; True when the question asks for neither."""
+    if question.contact:
+        return _has_contact(text, question.contact)
+    return question.unit is None or _has_asked_figure(text, question.unit, question.lang)
 
 
-def _wants(question: str) -> _Wants:
-    is_zh = bool(zh.CJK_RUN.search(question))
+def read_question(text: str) -> Question:
+    """What the question asks for, read from its words once."""
+    is_zh = bool(zh.CJK_RUN.search(text))
     lang = zh if is_zh else vi
-    text = question if is_zh else vi.padded(question)
-    named = frozenset(normalize(m.group(0)) for mod in (vi, zh) for m in mod.DOC_REFERENCE.finditer(question))
-    number = _wants_number(question)
-    return _Wants(
+    padded = text if is_zh else vi.padded(text)
+    named = frozenset(normalize(m.group(0)) for mod in (vi, zh) for m in mod.DOC_REFERENCE.finditer(text))
+    number = _wants_number(text)
+    # the question's figures and years, not the numbers of documents it names
+    own = text
+    for mod in (vi, zh):
+        own = mod.DOC_REFERENCE.sub(" ", own)
+    figures = frozenset(_FIGURE_TOKEN.findall(own))
+    short_years = frozenset(m.group(1) for mod in (vi, zh) for m in mod.SHORT_YEAR.finditer(own))
+    return Question(
+        text=text,
         lang="zh" if is_zh else "vi",
+        type=classify_question(text),
         number=number,
-        unit=lang.asked_unit(question) if number else None,
-        contact=lang.asked_contact(question),
-        list=bool(lang.LIST_QUESTION.search(text)),
-        reference=bool(lang.REFERENCE_QUESTION.search(text)),
+        unit=lang.asked_unit(text) if number else None,
+        contact=lang.asked_contact(text),
+        list=bool(lang.LIST_QUESTION.search(padded)),
+        reference=bool(lang.REFERENCE_QUESTION.search(padded)),
         exclude=named,
-        asks=asked_kinds(question),
+        asks=asked_kinds(text),
+        figures=figures,
+        years=frozenset(f for f in figures if _YEAR.match(f) or f in short_years),
+        short_years=short_years,
     )
 
 
@@ -387,31 +413,31 @@ def _has_reference(text: str, exclude: frozenset[str]) -> bool:
     )
 
 
-def _fact_score(text: str, qtype: str, wants: _Wants, listed: bool = False) -> float:
+def _fact_score(text: str, question: Question, listed: bool = False) -> float:
     """0..1: does the sentence hold the kind of fact asked for (a date, an agency, a figure, a list)?"""
     checks = []
     lang = _script(text)
-    if qtype != "other":
-        checks.append(bool(rules(lang).FACT_PATTERNS[qtype].search(text)))
-    if wants.contact:
-        checks.append(_has_contact(text, wants.contact))
-    elif wants.number:
-        checks.append(_has_asked_figure(text, wants.unit, wants.lang))
-    if wants.list:
+    if question.type != "other":
+        checks.append(bool(rules(lang).FACT_PATTERNS[question.type].search(text)))
+    if question.contact:
+        checks.append(_has_contact(text, question.contact))
+    elif question.number:
+        checks.append(_has_asked_figure(text, question.unit, question.lang))
+    if question.list:
         checks.append(listed or bool(rules(lang).LIST_ANSWER.search(text)))
-    if wants.reference:
-        checks.append(_has_reference(text, wants.exclude))
+    if question.reference:
+        checks.append(_has_reference(text, question.exclude))
     return sum(checks) / len(checks) if checks else 0.0
 
 
-def _holds_fact(c: _Candidate, qtype: str, wants: _Wants) -> float:
+def _holds_fact(c: _Candidate, question: Question) -> float:
     """0..1: the kind of fact asked for: a date, figure, agency, list (_fact_score), or the field
     labelled for what is asked ("办理时限：15个工作日" for "要多久"), which holds it as surely."""
-    labelled = bool(c.label and kinds_of_label(c.label) & wants.asks)
-    return max(_fact_score(c.body, qtype, wants, bool(c.items)), float(labelled))
+    labelled = bool(c.label and kinds_of_label(c.label) & question.asks)
+    return max(_fact_score(c.body, question, bool(c.items)), float(labelled))
 
 
-def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weights, wants: _Wants,
+def _score(cands: list[_Candidate], hits: list[Hit], weights: _Weights, question: Question,
            documents: dict[str, Document], scorer: Scorer) -> None:
     """Every candidate's features (index/scorer.py CANDIDATE_FEATURES) and its score by the learned
     candidate model: its coverage of the question's words, alone and with the kind of fact asked
@@ -423,7 +449,7 @@ def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weigh
     local = weights.localized([f"{c.text}\n{c.heading}\n{c.section}" for c in cands])
     for c in cands:
         body = c.body
-        labelled = bool(c.label and kinds_of_label(c.label) & wants.asks)
+        labelled = bool(c.label and kinds_of_label(c.label) & question.asks)
         if labelled:
             # a field states a property of the procedure its page is titled by: "Thời hạn giải
             # quyết: 20 Ngày" answers "cấp lại giấy chứng nhận … mất bao lâu?" as fully as the title
@@ -436,7 +462,7 @@ def _score(cands: list[_Candidate], hits: list[Hit], qtype: str, weights: _Weigh
         # the field labelled for what is asked is as near the question as its record's best passage
         score = best_of[hit.chunk.doc_id] if labelled else hit.score
         prior = score / top if top else 0.0
-        fact = _holds_fact(c, qtype, wants)
+        fact = _holds_fact(c, question)
         c.features = {
             "coverage": c.coverage,
             "distinct": distinct,
@@ -460,7 +486,7 @@ def _restates(text: str, title: str) -> bool:
     return min(len(a), len(b)) >= MIN_TITLE_CHARS and (a in b or b in a)
 
 
-def _trim(c: _Candidate, weights: _Weights, qtype: str, wants: _Wants) -> str:
+def _trim(c: _Candidate, weights: _Weights, question: Question) -> str:
     """The quote: the sentence, or its best window of clauses when it is too long; a list whole."""
     if c.items:
         return _list_text(c)
@@ -470,7 +496,7 @@ def _trim(c: _Candidate, weights: _Weights, qtype: str, wants: _Wants) -> str:
     if len(text) <= MAX_ANSWER_CHARS:
         return text
     clauses = split_clauses(c.text)
-    scores = [weights.coverage(cl) + 0.3 * _fact_score(cl, qtype, wants) for cl in clauses]
+    scores = [weights.coverage(cl) + 0.3 * _fact_score(cl, question) for cl in clauses]
     best = max(range(len(clauses)), key=lambda i: scores[i])
     lo = hi = best
     joiner = _joiner(c.text)
@@ -519,7 +545,7 @@ def _plain(text: str) -> str:
     return " ".join(normalize(text).split())
 
 
-def confidence(weights: _Weights, best: _Candidate, qtype: str, wants: _Wants) -> float:
+def confidence(weights: _Weights, best: _Candidate, question: Question) -> float:
     """How sure we are that the best sentence answers the question at all (0..1).
 
     The share of the question's weight that the sentence (with its heading, section and document
@@ -530,7 +556,7 @@ def confidence(weights: _Weights, best: _Candidate, qtype: str, wants: _Wants) -
     """
     body = best.body
     key = weights.key_coverage(body, f"{best.heading}\n{best.section}\n{best.document}")
-    fact = _holds_fact(best, qtype, wants) if (qtype != "other" or wants.any) else 1.0
+    fact = _holds_fact(best, question) if (question.type != "other" or question.any) else 1.0
     return best.coverage * (0.6 + 0.4 * key) * (0.7 + 0.3 * fact)
 
 
@@ -581,10 +607,9 @@ def answer(
     the threshold learned with the weights, index/scorer.json)."""
     scorer = scorer or default_scorer()
     threshold = scorer.threshold if min_confidence is None else min_confidence
-    qtype = classify_question(query.text)
+    question = read_question(query.text)
     lang_rules = rules(query.lang)
     weights = _Weights(query, lexical)
-    wants = _wants(query.text)
     if hits and (about := doc_question(query.text)):
         # the words of asking when ("发布", "ban hành") are no words of the title to look for
         asking = set(tokenize(about[1]))
@@ -594,42 +619,41 @@ def answer(
             cite = citation(hit, documents[hit.chunk.doc_id].meta, quote, year)
             if quote not in hit.chunk.text:  # a line of the header or signature: no section of the cited passage
                 cite = replace(cite, section="", chunk_id=None)
-            return Answer(query.text, query.lang, qtype, True, quote, [cite], hits)
-    reading = _reading(hits, documents, qtype, wants, weights, scorer, units_of)
+            return Answer(query.text, query.lang, question.type, True, quote, [cite], hits)
+    reading = _reading(hits, documents, question, weights, scorer, units_of)
     best, evidence = select(query, reading, documents)
     if best is None or scorer.evidence.probability(evidence) < threshold:
-        return Answer(query.text, query.lang, qtype, False, lang_rules.NOT_FOUND, [], hits)
-    quote = _trim(best, weights, qtype, wants)
+        return Answer(query.text, query.lang, question.type, False, lang_rules.NOT_FOUND, [], hits)
+    quote = _trim(best, weights, question)
     best_hit = reading.read[best.hit_index]
     # the quoted passage may be republished verbatim in other plans: the citation names them too
     meta = documents[best_hit.chunk.doc_id].meta
     citations = [citation(best_hit, meta, quote, year, copies_named(best_hit, documents, (best.text, *best.items)))]
-    return Answer(query.text, query.lang, qtype, True, quote, citations, hits)
+    return Answer(query.text, query.lang, question.type, True, quote, citations, hits)
 
 
 def candidates(query: Query, hits: list[Hit], lexical: LexicalIndex, documents: dict[str, Document], *,
                scorer: Scorer | None = None, units_of: Units | None = None) -> Reading:
     """The question as the answer stage reads it, with every candidate, its features and score
     (eval/train_scorer.py learns from these)."""
-    return _reading(hits, documents, classify_question(query.text), _wants(query.text), _Weights(query, lexical),
-                    scorer or default_scorer(), units_of)
+    return _reading(hits, documents, read_question(query.text), _Weights(query, lexical), scorer or default_scorer(),
+                    units_of)
 
 
-def _reading(hits: list[Hit], documents: dict[str, Document], qtype: str, wants: _Wants, weights: _Weights,
+def _reading(hits: list[Hit], documents: dict[str, Document], question: Question, weights: _Weights,
              scorer: Scorer, units_of: Units | None) -> Reading:
-    read = _read(hits, documents, wants.asks, units_of)
-    cands = _candidates(read, documents, lists=wants.list)
-    _score(cands, read, qtype, weights, wants, documents, scorer)
-    return Reading(qtype, wants, weights, read, cands)
+    read = _read(hits, documents, question.asks, units_of)
+    cands = _candidates(read, documents, lists=question.list)
+    _score(cands, read, weights, question, documents, scorer)
+    return Reading(question, weights, read, cands)
 
 
 @dataclass
 class Reading:
-    """What ``candidates`` returns: the question's type, wants and word weights, the passages read
+    """What ``candidates`` returns: the question read, its word weights, the passages read
     (candidates' ``hit_index`` points into them) and the candidates."""
 
-    qtype: str
-    wants: _Wants
+    question: Question
     weights: _Weights
     read: list[Hit]
     cands: list[_Candidate]
@@ -637,7 +661,7 @@ class Reading:
 
 def select(query: Query, reading: Reading, documents) -> tuple[_Candidate | None, dict]:
     """The best of a reading's scored candidates, and the evidence features the scorer weighs."""
-    hits, weights, qtype, wants, cands = reading.read, reading.weights, reading.qtype, reading.wants, reading.cands
+    hits, weights, question, cands = reading.read, reading.weights, reading.question, reading.cands
     # a plan that never names the place asked about is about somewhere else (the evidence model
     # declines its sentences): quote it only when no plan among the passages names that place
     if weights.place_forms:
@@ -647,49 +671,37 @@ def select(query: Query, reading: Reading, documents) -> tuple[_Candidate | None
     best = max(cands, key=lambda c: c.score, default=None)
     if best is None:
         return None, {}
-    if best.after and not _states_asked(best.body, wants) and _states_asked(best.after, wants):
+    if best.after and not _states_asked(best.body, question) and _states_asked(best.after, question):
         # "… hỗ trợ hộ nghèo. Mức hỗ trợ 2 triệu đồng/hộ.": the next sentence states the figure asked for
         best = replace(best, text=f"{best.text}{_joiner(best.text)}{best.after}", after="")
-    return best, features(query, hits, weights, best, qtype, wants, documents)
+    return best, features(query, hits, weights, best, question, documents)
 
 
-_FIGURE_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
-
-
-def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate, qtype: str, wants: _Wants,
+def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate, question: Question,
              documents) -> dict[str, float]:
     """What the evidence model weighs for the chosen candidate (index/scorer.py EVIDENCE_FEATURES)."""
     body = best.body
     around = f"{best.heading}\n{best.section}\n{best.document}"
     document = documents[hits[best.hit_index].chunk.doc_id]
     meta = document.meta
-    # the question's figures and years ("2021", "65"), not the numbers of documents it names
-    question = query.text
-    for mod in (vi, zh):
-        question = mod.DOC_REFERENCE.sub(" ", question)
-    figures = set(_FIGURE_TOKEN.findall(question))
-    # a year written short ("22年", "năm 22") is the same year as "2022"
-    short_years = {m.group(1) for mod in (vi, zh) for m in mod.SHORT_YEAR.finditer(question)}
+    figures, years = question.figures, question.years
     where = f"{body}\n{around}\n{meta.period or ''}\n{meta.date or ''}"
+    # a year written short ("22年", "năm 22") is the same year as "2022"
     missing = [f for f in figures if not any(
         re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", where)
-        for form in ((f, f"20{f}") if f in short_years else (f,)))]
+        for form in ((f, f"20{f}") if f in question.short_years else (f,)))]
     # a year the question names that the passage lacks says another period's plan; its other
     # figures often describe the asker ("bố tôi 70 tuổi"), not what is asked
-    years = {f for f in figures if _YEAR.match(f) or f in short_years}
     text_is_zh = bool(zh.CJK_RUN.search(best.text))
     # index/abstain.py's hand-set score reads some of these; the evidence model reads it ("rule") and others
     out = {
         "missing_figures": len(missing) / len(figures) if figures else 0.0,
         "missing_years": len(years & set(missing)) / len(years) if years else 0.0,
         "other_script": float(text_is_zh != (query.lang == "zh")),
-        "asked_missing": float(not _states_asked(f"{body}\n{best.heading}", wants)),
+        "asked_missing": float(not _states_asked(f"{body}\n{best.heading}", question)),
         "other_place": float(not names_places(document, weights.place_forms)),
         "dense_top": max((_dense_score(h) for h in hits), default=0.0),
-        "confidence": confidence(weights, best, qtype, wants),
+        "confidence": confidence(weights, best, question),
         "label_match": best.features.get("label_match", 0.0),
     }
     out["rule"] = abstain.evidence_score(out)

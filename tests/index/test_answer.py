@@ -1,6 +1,6 @@
 import pytest
 
-from index.answer import MAX_ANSWER_CHARS, answer, classify_question, doc_question
+from index.answer import MAX_ANSWER_CHARS, answer, classify_question, doc_question, read_question
 from index.lexical import LexicalIndex
 from index.retrieve import prepare_query
 from index.tokenize import tokenize
@@ -53,6 +53,21 @@ PASSAGES = [
         "KẾ HOẠCH\nTriển khai thực hiện tiêu chuẩn xã phù hợp với trẻ em",
     ),
 ]
+
+
+@pytest.mark.parametrize(
+    "question, asks, figures, years",
+    [
+        # a document's number the question names is not one of its figures
+        ("Theo Kế hoạch 215/KH-UBND, năm 2021 hồ sơ nộp trong bao nhiêu ngày?", "deadline", {"2021"}, {"2021"}),
+        ("22年的高龄津贴申请要多久能办好？", "deadline", {"22"}, {"22"}),  # a year written short
+        ("Bố tôi 70 tuổi được hỗ trợ bao nhiêu tiền?", "benefit", {"70"}, set()),  # the asker's age: no year
+    ],
+)
+def test_a_question_is_read_once_into_what_it_asks_for(question, asks, figures, years):
+    q = read_question(question)
+    assert asks in q.asks and q.number
+    assert q.figures == figures and q.years == years
 
 
 @pytest.fixture(scope="module")
