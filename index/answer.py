@@ -44,6 +44,7 @@ PASSAGES_READ = 5  # answers are drawn from this many top passages
 MIN_TITLE_CHARS = 15  # a shorter text is no restated title
 LIST_ANSWER_CHARS = 380  # a list's lead-in with its items may run longer than one clause
 _HEADING_LINE = re.compile(rf"^(?:{vi.ANSWER_HEADING_MARKER}|{zh.ANSWER_HEADING_MARKER})\s*\S")
+_ASKED = re.compile(r"[?？]\s*$")  # a sentence that asks
 _LIST_ITEM = re.compile(rf"^\s*(?:{vi.LIST_ITEM_MARKER}|{zh.LIST_ITEM_MARKER}|[a-zđ]\)|\(\d+\)|\d+\))\s*")
 
 
@@ -116,7 +117,11 @@ def _candidates(hits: list[Hit], documents: dict[str, Document], lists: bool = F
                 context = head.strip()  # an inline heading: "b) Phương thức thực hiện: Chi cục …"
             sentences = split_sentences(line)
             for k, sentence in enumerate(sentences):
-                if len(sentence) >= 8:
+                if _ASKED.search(sentence):
+                    # a question the document asks itself ("问：外地人可否进上海看病就医？") states no
+                    # answer: it heads the sentences that give it, like a heading
+                    context = sentence
+                elif len(sentence) >= 8:
                     after = sentences[k + 1] if k + 1 < len(sentences) else ""
                     out.append(_Candidate(sentence, context, hit.chunk.section_path, document, i, after=after, label=label))
     return out
@@ -492,7 +497,7 @@ def _trim(c: _Candidate, weights: _Weights, question: Question) -> str:
         return _list_text(c)
     text = c.text
     if c.heading and not text.startswith(c.heading) and len(c.heading) < 80 and len(text) + len(c.heading) < MAX_ANSWER_CHARS:
-        text = f"{c.heading}: {text}"
+        text = f"{c.heading}{' ' if _ASKED.search(c.heading) else ': '}{text}"
     if len(text) <= MAX_ANSWER_CHARS:
         return text
     clauses = split_clauses(c.text)

@@ -520,3 +520,18 @@ def test_a_field_the_page_leaves_empty_is_not_quoted():
     corpus = _record_corpus(page, "vi", "Thủ tục cấp lại giấy chứng nhận thương binh")
     a = _ask_record("Cấp lại giấy chứng nhận thương binh thì cơ quan nào phối hợp giải quyết?", corpus, "Thủ tục cấp lại")
     assert "Không có thông tin" not in a.text
+
+
+@pytest.mark.parametrize(
+    "question, page, fact",
+    [
+        ("Người cao tuổi có được miễn phí đi xe buýt không?",
+         "Hỏi: Người cao tuổi có được miễn phí đi xe buýt không?\nĐáp: Người từ đủ 70 tuổi được miễn vé xe buýt.",
+         "đủ 70 tuổi"),
+        ("外地人可以进上海看病吗？", "问：外地人可否进上海看病就医？\n答：持医院预约凭证可以进入。", "预约凭证"),
+    ],
+)
+def test_a_question_the_document_asks_itself_is_not_the_answer_but_heads_it(question, page, fact):
+    meta = DocMeta(title="Hỏi đáp" if "Hỏi" in page else "问答", lang="zh" if "问" in page else "vi")
+    a = _ask_one_document(question, [("", page)], meta, min_confidence=0.0)
+    assert fact in a.text
