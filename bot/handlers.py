@@ -26,6 +26,7 @@ from index.facts import calendar as facts_calendar
 from index.facts import query as facts_query
 from index.facts import render as facts_render
 from index.ingest import IngestError, load_document
+from index.lang import small_talk
 
 from . import callbacks as cb
 from . import formatting as fmt
@@ -151,6 +152,12 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     ui = svc.ui_lang(update)
     chat = update.effective_chat
     user = update.effective_user
+    if small_talk(question):
+        # a greeting, thanks or an emoji is no question: how to ask, in a private chat; nothing in a
+        # group, and no "nothing found" for the feedback log's unanswered questions
+        if chat.type == ChatType.PRIVATE:
+            await _reply(update, context, t(ui, "small_talk", example=t(ui, "example_questions")[0]))
+        return
     if len(question) > svc.settings.max_question_chars:
         await _reply(update, context, t(ui, "question_too_long", limit=svc.settings.max_question_chars))
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from . import vi, zh
 
 LANGS = {"vi": vi, "zh": zh}
@@ -23,3 +25,15 @@ def question_lang(text: str) -> str:
 def rules(lang: str):
     """The language module for ``lang`` (Vietnamese for anything we have no rules for)."""
     return LANGS.get(lang, vi)
+
+
+_NOT_WORDS = re.compile(r"[^\w]+|_")
+
+
+def small_talk(text: str) -> bool:
+    """Whether a message only greets, thanks or acknowledges ("xin chào", "cảm ơn bot nhé", "谢谢",
+    "ok", "👍🙏"): each language's SMALL_TALK, or no letter or digit at all."""
+    words = _NOT_WORDS.sub(" ", text).strip().lower()
+    if not words:
+        return True
+    return any(lang.SMALL_TALK.match(form) for lang, form in ((vi, " ".join(vi.fold(words).split())), (zh, words.replace(" ", ""))))

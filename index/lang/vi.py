@@ -389,6 +389,13 @@ FACT_PATTERNS: dict[str, re.Pattern[str]] = {
     "eligibility": re.compile(r"đối tượng|điều kiện|hồ sơ|gồm|đạt từ|trở lên|tiêu chuẩn|được công nhận|phải", re.I),
 }
 
+# --- small talk ----------------------------------------------------------------------------------
+# A whole message (folded, without punctuation) that greets, thanks or acknowledges: no question to
+# search for (the bot answers it with how to ask, index/lang small_talk)
+_GREETING = (r"(?:(?:xin )?chao|hello|hi|alo|cam on|thanks?|thank you|tks|ok|oke|okay|uh|u|vang|da|dung roi"
+             r"|tot qua|hay qua|tuyet|tam biet|bye)(?: (?:ban|bot|em|anh|chi|nhe|nha|a|nhieu|lam|moi nguoi|ca nha))*")
+SMALL_TALK = re.compile(rf"^{_GREETING}(?: {_GREETING})*$")
+
 # --- labelled fields ------------------------------------------------------------------------------
 # Procedure pages and records state one field a line, "Label: value" ("Thời hạn giải quyết: 15 Ngày
 # làm việc"), sometimes several on one line after "; ". A label is short, opens with a capital and

@@ -220,6 +220,13 @@ FACT_PATTERNS: dict[str, re.Pattern[str]] = {
     "eligibility": re.compile(r"符合|条件|对象|凡|申请|提交|材料|享受|纳入"),
 }
 
+# --- small talk ----------------------------------------------------------------------------------
+# A whole message (without punctuation) that greets, thanks or acknowledges (index/lang small_talk)
+SMALL_TALK = re.compile(
+    "^(?:(?:你好|您好|大家好|嗨|哈喽|谢谢|多谢|感谢|谢啦|好的|好|嗯|嗯嗯|收到|明白了?|知道了|再见|拜拜|辛苦了)"
+    "(?:你|您|啦|了|呀|啊|哈|哦|喔|机器人|小助手)*)+$"
+)
+
 # --- labelled fields ------------------------------------------------------------------------------
 # Service guides and records state one field a line, "办理时限：15个工作日"; index/chunking.py makes
 # each field an addressable unit once labels recur. A label is a few Han characters before a colon.

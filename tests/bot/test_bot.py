@@ -627,3 +627,28 @@ def test_stickers_in_private_get_a_hint(engine, fake, data_dir):
 
     replies = run(scenario())
     assert sorted(c.text for c in replies) == sorted([t("vi", "text_only"), parse_telegram_html(t("vi", "help"))])
+
+
+def test_small_talk_gets_a_hint_in_private_nothing_in_a_group_and_is_no_unanswered_question(engine, fake, data_dir):
+    user, zh_user = fake.user(1701), fake.user(1702, lang="zh-hans")
+    group = fake.group_chat(-100700)
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)) as app:
+            fake.push(*(fake.text_update(user, text) for text in ("xin chào", "cảm ơn bot nhé", "👍🙏")),
+                      fake.text_update(zh_user, "谢谢！"))
+            private = await fake.wait_for("sendMessage", count=3, chat_id=1701)
+            [chinese] = await fake.wait_for("sendMessage", chat_id=1702)
+            fake.push(fake.text_update(user, f"@{BOT_NAME} cảm ơn nhé", chat=group),
+                      fake.text_update(user, f"@{BOT_NAME} {VI_Q}", chat=group))
+            await nth_answer(fake, -100700)  # the question after the thanks is answered, the thanks not
+            return private, chinese, services_of(app).storage.flagged_questions()
+
+    private, chinese, flagged = run(scenario())
+    hint = parse_telegram_html(t("vi", "small_talk", example=t("vi", "example_questions")[0]))
+    assert [c.text for c in private] == [hint] * 3
+    assert not any(is_answer(c) for c in private)  # no "nothing found", no vote buttons
+    assert chinese.text == parse_telegram_html(t("zh", "small_talk", example=t("zh", "example_questions")[0]))
+    assert len(fake.calls_to("sendMessage", chat_id=-100700)) == 1
+    assert flagged == []
+    no_api_errors(fake)
