@@ -32,8 +32,8 @@ _NOT_WORDS = re.compile(r"[^\w]+|_")
 
 def small_talk(text: str) -> bool:
     """Whether a message only greets, thanks or acknowledges ("xin chào", "cảm ơn bot nhé", "谢谢",
-    "ok", "👍🙏"): each language's SMALL_TALK, or no letter or digit at all."""
+    "ok", "👍🙏"): in some language's words (its ``small_talk``), or with no letter or digit at all."""
     words = _NOT_WORDS.sub(" ", text).strip().lower()
     if not words:
         return True
-    return any(lang.SMALL_TALK.match(form) for lang, form in ((vi, " ".join(vi.fold(words).split())), (zh, words.replace(" ", ""))))
+    return any(lang.small_talk(words) for lang in LANGS.values())

@@ -396,6 +396,12 @@ _GREETING = (r"(?:(?:xin )?chao|hello|hi|alo|cam on|thanks?|thank you|tks|ok|oke
              r"|tot qua|hay qua|tuyet|tam biet|bye)(?: (?:ban|bot|em|anh|chi|nhe|nha|a|nhieu|lam|moi nguoi|ca nha))*")
 SMALL_TALK = re.compile(rf"^{_GREETING}(?: {_GREETING})*$")
 
+
+def small_talk(words: str) -> bool:
+    """Whether ``words`` (lower case, punctuation gone) only greet, thank or acknowledge."""
+    return bool(SMALL_TALK.match(" ".join(fold(words).split())))
+
+
 # --- labelled fields ------------------------------------------------------------------------------
 # Procedure pages and records state one field a line, "Label: value" ("Thời hạn giải quyết: 15 Ngày
 # làm việc"), sometimes several on one line after "; ". A label is short, opens with a capital and

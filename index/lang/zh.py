@@ -227,6 +227,12 @@ SMALL_TALK = re.compile(
     "(?:你|您|啦|了|呀|啊|哈|哦|喔|机器人|小助手)*)+$"
 )
 
+
+def small_talk(words: str) -> bool:
+    """Whether ``words`` (punctuation gone) only greet, thank or acknowledge."""
+    return bool(SMALL_TALK.match(words.replace(" ", "")))
+
+
 # --- labelled fields ------------------------------------------------------------------------------
 # Service guides and records state one field a line, "办理时限：15个工作日"; index/chunking.py makes
 # each field an addressable unit once labels recur. A label is a few Han characters before a colon.
