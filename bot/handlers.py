@@ -385,6 +385,11 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 # --- uploads ------------------------------------------------------------------------------------
 
 
+def _log_refused(svc: Services, user_id: int, code: str) -> None:
+    """A refused upload in the log: who (hashed) and why (the reason's code), never the file's content."""
+    log.info("admin %s: upload refused (%s)", svc.storage.hash_id(user_id), code)
+
+
 async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An admin's PDF/DOCX/HTML/TXT: check it, add it to the corpus, update the index."""
     if await _refused_unless_admin(update, context, "upload_not_admin"):
@@ -398,11 +403,13 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         name = uploads.safe_name(document.file_name, document.mime_type)
     except uploads.UploadRejected:
+        _log_refused(svc, user.id, "type")
         await _reply(update, context, t(ui, "upload_bad_type", types=types))
         return
     limit = min(svc.settings.max_upload_bytes, svc.engine.settings.max_file_bytes)
     # refuse before downloading anything: Telegram tells the size up front
     if document.file_size and document.file_size > limit:
+        _log_refused(svc, user.id, "too_big")
         await _reply(update, context, t(ui, "upload_too_big", size=fmt.human_size(document.file_size), limit=fmt.human_size(limit)))
         return
     await _reply(update, context, t(ui, "upload_checking", name=shown))
@@ -413,12 +420,15 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await tg_file.download_to_drive(staged)
         size = staged.stat().st_size
         if size > limit:
+            _log_refused(svc, user.id, "too_big")
             await _reply(update, context, t(ui, "upload_too_big", size=fmt.human_size(size), limit=fmt.human_size(limit)))
             return
         try:
             parsed = await svc.in_worker(load_document, staged, name, svc.engine.settings)
         except IngestError as exc:
-            await _reply(update, context, t(ui, "upload_invalid", name=shown, reason=fmt.esc(exc.reason)))
+            _log_refused(svc, user.id, exc.code)
+            reason = t(ui, f"reason_{exc.code}", **exc.values)
+            await _reply(update, context, t(ui, "upload_invalid", name=shown, reason=fmt.esc(reason)))
             return
         same = uploads.duplicate_of(parsed, svc.documents())
         if same is not None:

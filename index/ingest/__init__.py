@@ -23,12 +23,18 @@ log = logging.getLogger(__name__)
 UNEXPECTED = "the file could not be read (unexpected error)"
 
 
-class IngestError(Exception):
-    """A file that cannot be turned into a Document; ``reason`` says why in plain words."""
+# why a file cannot be used, as codes a user interface translates (the bot: bot/i18n.py "reason_<code>")
+REASON_CODES = ("type", "empty", "nested", "unexpected", "no_text", "scanned", "unreadable", "too_big", "pages",
+                "invalid", "encrypted", "zip_bomb")
 
-    def __init__(self, reason: str):
+
+class IngestError(Exception):
+    """A file that cannot be turned into a Document; ``reason`` says why in plain words (logs, the
+    command line), ``code`` (one of REASON_CODES) and ``values`` the same for a translation."""
+
+    def __init__(self, reason: str, code: str = "unexpected", **values: object):
         super().__init__(reason)
-        self.reason = reason
+        self.reason, self.code, self.values = reason, code, values
 
 
 @dataclass(frozen=True)
@@ -52,24 +58,26 @@ def load_document(path: Path, doc_id: str, settings: Settings, *, data: bytes | 
     """Read, clean and describe one file; IngestError when it cannot be used."""
     suffix = path.suffix.lower()
     if suffix not in _READERS:
-        raise IngestError(f"unsupported file type {suffix or '(no extension)'}")
+        raise IngestError(f"unsupported file type {suffix or '(no extension)'}", "type", suffix=suffix or "—")
     data = _read_bytes(path, settings.max_file_bytes) if data is None else data
     if not data.strip():
-        raise IngestError("empty file")
+        raise IngestError("empty file", "empty")
     try:
         cleaned = clean(_READERS[suffix].read(data, settings))
     except IngestError:
         raise
     except RecursionError as e:
-        raise IngestError("the file is nested too deeply to read") from e
+        raise IngestError("the file is nested too deeply to read", "nested") from e
     except Exception as e:
         # last resort: one file a reader trips over must not stop a whole build (the fuzzers
         # treat this reason as a finding, see fuzz/seeds.py)
         log.exception("unexpected error reading %s", path.name)
-        raise IngestError(f"{UNEXPECTED} ({type(e).__name__}: {e})") from e
+        raise IngestError(f"{UNEXPECTED} ({type(e).__name__}: {e})", "unexpected") from e
     # no letter or digit at all: nothing to index (lxml turns NUL bytes into U+FFFD, for one)
     if not any(ch.isalnum() for ch in cleaned):
-        raise IngestError("no text could be extracted" + (" (scanned PDF?)" if suffix == ".pdf" else ""))
+        if suffix == ".pdf":
+            raise IngestError("no text could be extracted (scanned PDF?)", "scanned")
+        raise IngestError("no text could be extracted", "no_text")
     return Document(
         doc_id=doc_id,
         text=cleaned,
@@ -110,9 +118,9 @@ def _read_bytes(path: Path, limit: int) -> bytes:
         with path.open("rb") as f:
             data = f.read(limit + 1)
     except OSError as e:
-        raise IngestError(f"cannot read the file ({e.strerror or e})") from e
+        raise IngestError(f"cannot read the file ({e.strerror or e})", "unreadable") from e
     if len(data) > limit:
-        raise IngestError(f"file is larger than {_size(limit)}")
+        raise IngestError(f"file is larger than {_size(limit)}", "too_big", limit=_size(limit))
     return data
 
 

@@ -22,7 +22,7 @@ def read(data: bytes, settings: Settings) -> str:
     try:
         document = docx.Document(BytesIO(data))
     except Exception as e:  # python-docx raises KeyError, ValueError, lxml errors … on bad parts
-        raise IngestError(f"not a valid DOCX ({e})") from e
+        raise IngestError(f"not a valid DOCX ({e})", "invalid", kind="DOCX") from e
     lines: list[str] = []
     try:
         for block in document.iter_inner_content():
@@ -31,9 +31,9 @@ def read(data: bytes, settings: Settings) -> str:
             elif isinstance(block, Table):
                 lines.extend(_rows(block))
     except RecursionError as e:  # tables nested in table cells thousands deep
-        raise IngestError("the DOCX is nested too deeply to read") from e
+        raise IngestError("the DOCX is nested too deeply to read", "nested") from e
     except Exception as e:  # a part python-docx opened but cannot walk
-        raise IngestError(f"not a valid DOCX ({e})") from e
+        raise IngestError(f"not a valid DOCX ({e})", "invalid", kind="DOCX") from e
     return "\n".join(lines)
 
 
@@ -44,11 +44,11 @@ def _check_unpacked_size(data: bytes, limit: int) -> None:
             total = sum(info.file_size for info in z.infolist())
     except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError) as e:
         # NotImplementedError: a zip "version needed" from the future (found by fuzz/fuzz_ingest.py)
-        raise IngestError(f"not a valid DOCX ({e})") from e
+        raise IngestError(f"not a valid DOCX ({e})", "invalid", kind="DOCX") from e
     if total > limit:
         raise IngestError(
             f"the DOCX unpacks to {total / 2**20:.0f} MB, more than the limit of "
-            f"{limit / 2**20:.0f} MB (a zip bomb?)"
+            f"{limit / 2**20:.0f} MB (a zip bomb?)", "zip_bomb"
         )
 
 

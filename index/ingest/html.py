@@ -32,7 +32,7 @@ def read(data: bytes, settings: Settings) -> str:
     try:
         return _text(soup)
     except RecursionError as e:  # tables nested inside table cells thousands deep
-        raise IngestError("the HTML is nested too deeply to read") from e
+        raise IngestError("the HTML is nested too deeply to read", "nested") from e
 
 
 def _decode(data: bytes) -> str:

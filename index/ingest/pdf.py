@@ -30,12 +30,12 @@ def read(data: bytes, settings: Settings) -> str:
             _decrypt(reader)
         if (count := len(reader.pages)) > settings.max_pdf_pages:
             limit = settings.max_pdf_pages
-            raise IngestError(f"the PDF has {count} pages, more than the limit of {limit}")
+            raise IngestError(f"the PDF has {count} pages, more than the limit of {limit}", "pages", pages=count, limit=limit)
         pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
     except IngestError:
         raise
     except Exception as e:  # pypdf raises many kinds of errors on a damaged file
-        raise IngestError(f"not a valid PDF ({e})") from e
+        raise IngestError(f"not a valid PDF ({e})", "invalid", kind="PDF") from e
     return "\n".join(_join_lines(_strip_furniture(pages)))
 
 
@@ -45,9 +45,9 @@ def _decrypt(reader: PdfReader) -> None:
         opened = reader.decrypt("")
     except DependencyError as e:
         reason = f"the PDF is encrypted with AES, which needs the 'cryptography' package ({e})"
-        raise IngestError(reason) from e
+        raise IngestError(reason, "encrypted") from e
     if not opened:
-        raise IngestError("the PDF is encrypted and needs a password")
+        raise IngestError("the PDF is encrypted and needs a password", "encrypted")
 
 
 def _shape(line: str) -> str:

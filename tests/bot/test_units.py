@@ -17,6 +17,7 @@ from bot.app import REDACTED, RedactSecrets
 from bot.config import BotSettings, ConfigError, parse_admin_ids
 from bot.i18n import STRINGS, lang_from_code
 from bot.storage import Storage
+from index.ingest import REASON_CODES
 from index.types import DocRef
 from bot.throttle import Throttle, Verdict
 from bot.uploads import UploadRejected, safe_name, unique_path
@@ -273,3 +274,8 @@ def test_log_filter_redacts_the_token_in_messages_and_tracebacks():
 def test_every_string_exists_in_both_languages():
     assert STRINGS["vi"].keys() == STRINGS["zh"].keys()
     assert lang_from_code("zh-hans") == "zh" and lang_from_code("en") == "vi" and lang_from_code(None) == "vi"
+
+
+def test_every_reason_a_file_is_refused_for_is_said_in_both_languages():
+    assert {f"reason_{code}" for code in REASON_CODES} <= STRINGS["vi"].keys()
+    assert len({STRINGS[lang][f"reason_{code}"] for lang in STRINGS for code in REASON_CODES}) == 2 * len(REASON_CODES)
