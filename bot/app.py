@@ -70,7 +70,8 @@ def build_application(engine: Engine, settings: BotSettings) -> Application:
     application = builder.build()
     application.bot_data[SERVICES_KEY] = Services.create(engine, settings)
 
-    # group -1 runs first for every update: over-eager users stop here
+    # groups -2 and -1 run first for every update: a repeated tap, then over-eager users stop there
+    application.add_handler(CallbackQueryHandler(handlers.repeat_tap_gate), group=-2)
     application.add_handler(TypeHandler(Update, handlers.throttle_gate), group=-1)
 
     new_message = filters.UpdateType.MESSAGE  # edits of old messages are not questions again

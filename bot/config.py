@@ -38,6 +38,9 @@ class BotSettings:
     # question is already five) …
     throttle_burst: int = 8
     throttle_per_minute: float = 20.0  # … and the sustained rate after that
+    # a second tap on the same button within this many seconds is the same tap (an impatient
+    # double tap must not send the sources twice)
+    repeat_tap_seconds: float = 3.0
     # messages the bot sends into one private chat per second (Telegram: about one); 0 = no limit
     chat_max_per_second: float = 1.0
     ask_workers: int = 4  # threads answering questions (the event loop never runs the engine)

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 TYPING_EVERY = 4.5  # seconds; Telegram shows "typing…" for 5 s after each sendChatAction
 SECTION_MAX_MESSAGES = 4  # a longer section goes out as a .txt file instead
+MAX_TAPS_KEPT = 10_000  # button taps remembered for repeat_tap_gate before the old ones are dropped
 
 
 # --- who is addressed ---------------------------------------------------------------------------
@@ -177,6 +178,23 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
 
 
 # --- gate ---------------------------------------------------------------------------------------
+
+
+async def repeat_tap_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop a second tap on the same button within a few seconds: the first tap's reply is coming."""
+    query = update.callback_query
+    if query is None or update.effective_user is None or query.message is None:
+        return
+    svc = services(context)
+    window, now = svc.settings.repeat_tap_seconds, time.monotonic()
+    key = (update.effective_user.id, query.message.message_id, query.data or "")
+    last = svc.taps.get(key)
+    if len(svc.taps) > MAX_TAPS_KEPT:  # forget old taps, so the table stays small
+        svc.taps = {k: at for k, at in svc.taps.items() if now - at < window}
+    svc.taps[key] = now
+    if last is not None and now - last < window:
+        await query.answer()  # or the button keeps spinning
+        raise ApplicationHandlerStop
 
 
 async def throttle_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

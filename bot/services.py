@@ -46,6 +46,8 @@ class Services:
     started: float = field(default_factory=time.time)
     # one rebuild at a time (uploads and /reindex queue behind each other)
     reindex_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # when each (user, message, button) was last tapped (handlers.repeat_tap_gate)
+    taps: dict[tuple[int, int, str], float] = field(default_factory=dict)
 
     @classmethod
     def create(cls, engine: Engine, settings: BotSettings) -> Services:

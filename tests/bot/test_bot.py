@@ -659,3 +659,21 @@ def test_small_talk_gets_a_hint_in_private_nothing_in_a_group_and_is_no_unanswer
     assert len(fake.calls_to("sendMessage", chat_id=-100700)) == 1
     assert flagged == []
     no_api_errors(fake)
+
+
+def test_a_double_tap_on_a_button_sends_its_reply_once(engine, fake, data_dir):
+    user = fake.user(1801)
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            fake.push(fake.text_update(user, VI_Q))
+            reply = await nth_answer(fake, 1801)
+            sources = {b["text"]: b["callback_data"] for b in reply.buttons}["📚 Nguồn"]
+            fake.push(fake.callback_update(user, sources, reply.result), fake.callback_update(user, sources, reply.result))
+            await fake.wait_for("answerCallbackQuery", count=2)  # both taps answered: no spinning button
+            fake.push(fake.text_update(user, "/help"))  # sentinel: everything before is done
+            await fake.wait_for("sendMessage", chat_id=1801, where=lambda c: c.text.startswith("Các lệnh"))
+
+    run(scenario())
+    assert len([c for c in fake.calls_to("sendMessage", chat_id=1801) if c.text.startswith("Các đoạn được trích dẫn")]) == 1
+    no_api_errors(fake)
