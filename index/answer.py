@@ -695,12 +695,12 @@ def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate,
     missing = [f for f in figures if not any(
         re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", where)
         for form in ((f, f"20{f}") if f in question.short_years else (f,)))]
-    # a year the question names that the passage lacks says another period's plan; its other
-    # figures often describe the asker ("bố tôi 70 tuổi"), not what is asked
     text_is_zh = bool(zh.CJK_RUN.search(best.text))
     # index/abstain.py's hand-set score reads some of these; the evidence model reads it ("rule") and others
     out = {
         "missing_figures": len(missing) / len(figures) if figures else 0.0,
+        # a year the question names that the passage lacks says another period's plan; its other
+        # figures often describe the asker ("bố tôi 70 tuổi"), not what is asked
         "missing_years": len(years & set(missing)) / len(years) if years else 0.0,
         "other_script": float(text_is_zh != (query.lang == "zh")),
         "asked_missing": float(not _states_asked(f"{body}\n{best.heading}", question)),
