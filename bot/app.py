@@ -100,6 +100,9 @@ def build_application(engine: Engine, settings: BotSettings) -> Application:
         "lang": handlers.lang_button,
         "ex": handlers.example_button,
         "file": handlers.file_button,
+        "who": handlers.who_button,
+        "dl": handlers.deadlines_button,
+        "noop": handlers.noop_button,
     }
     # a query without data (forged: ours always carry some) would match every pattern below
     application.add_handler(CallbackQueryHandler(handlers.unknown_button, pattern=cb.has_no_data))

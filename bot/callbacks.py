@@ -10,6 +10,10 @@ by the client), so each button's data is parsed against a strict pattern and any
     lang:vi|zh
     ex:<n>                 the n-th example question of /start
     file:<doc key>         send a document's file
+    who:<list key>[:d:<page>]          /who's summary (a page of its documents)
+    who:<list key>:<doc>:<page>        a page of the agency's items in one document
+    dl:f|a:<page>          a page of /deadlines: plans in force, or all (ended ones too)
+    noop                   a label on the keyboard ("2/5"): answered, nothing else
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ _PATTERNS = {
     "lang": re.compile(r"lang:(?P<arg>vi|zh)"),
     "ex": re.compile(r"ex:(?P<arg>\d{1,2})"),
     "file": re.compile(rf"file:(?P<key>{KEY_PATTERN})"),
+    "who": re.compile(rf"who:(?P<key>{KEY_PATTERN})(?::(?P<arg>(?:d|\d{{1,3}}):\d{{1,3}}))?"),
+    "dl": re.compile(r"dl:(?P<arg>[fa]:\d{1,3})"),
+    "noop": re.compile(r"noop"),
 }
 # what the CallbackQueryHandlers match on; the handlers then parse() for the typed value.
 # \Z, not $: "$" also matches before a final newline, and "src:<key>\n" then reached a handler
@@ -41,9 +48,9 @@ def has_no_data(data: object) -> bool:
 
 @dataclass(frozen=True)
 class Callback:
-    kind: str  # src, sec, fb, lang, ex, file
-    key: str = ""  # answer key or document key
-    arg: str = ""  # up/down, vi/zh, example number
+    kind: str  # src, sec, fb, lang, ex, file, who, dl, noop
+    key: str = ""  # answer key, document key or list key
+    arg: str = ""  # up/down, vi/zh, example number, "<doc>:<page>", "f|a:<page>"
 
 
 def parse(data: str | None) -> Callback | None:
@@ -81,3 +88,19 @@ def example(n: int) -> str:
 
 def file(doc_key: str) -> str:
     return f"file:{doc_key}"
+
+
+def who(key: str, doc: int | None = None, page: int = 0) -> str:
+    return f"who:{key}" if doc is None else f"who:{key}:{doc}:{page}"
+
+
+def who_docs(key: str, page: int) -> str:
+    return f"who:{key}:d:{page}" if page else f"who:{key}"
+
+
+def deadlines(mode: str, page: int) -> str:
+    return f"dl:{mode}:{page}"
+
+
+def noop() -> str:
+    return "noop"

@@ -41,6 +41,9 @@ class BotSettings:
     # a second tap on the same button within this many seconds is the same tap (an impatient
     # double tap must not send the sources twice)
     repeat_tap_seconds: float = 3.0
+    # /who and /deadlines: items on one page of the list, and characters of one item before it is cut
+    list_page_items: int = 5
+    list_item_chars: int = 300
     # messages the bot sends into one private chat per second (Telegram: about one); 0 = no limit
     chat_max_per_second: float = 1.0
     ask_workers: int = 4  # threads answering questions (the event loop never runs the engine)

@@ -162,6 +162,26 @@ def pack(blocks: Sequence[Block], limit: int = MAX_MESSAGE, sep: str = "\n\n") -
 
 # --- pieces of text ----------------------------------------------------------------------------
 
+_SENTENCE_END = re.compile(r"[.!?;。！？；](?=\s|$)|[。！？；]")
+_WORD_GAP = re.compile(r"\s|[，、,：:）)]")
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` whole when it fits in ``limit`` characters; else cut at the last sentence end in
+    the second half of the limit, failing that at a word boundary (a space, or a comma between
+    Chinese words), with "…" — never mid-word, so «…tỉnh Hà T…» cannot happen."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    window = text[:limit]  # a word ending at the last character that fits is whole when a gap follows it
+    for pattern in (_SENTENCE_END, _WORD_GAP):
+        cuts = [piece for m in pattern.finditer(window) if m.end() >= limit // 2
+                if len(piece := window[: m.end()].rstrip(" ,，、;；:：")) < limit]
+        if cuts:
+            return cuts[-1] + "…"
+    # one long word (a URL) or Chinese without punctuation: every character is a boundary there
+    return window[: limit - 1].rstrip() + "…"
+
 
 def format_date(iso: str | None, lang: str) -> str | None:
     """"2016-10-24" → "24/10/2016" (vi) or "2016年10月24日" (zh); other shapes as written."""

@@ -24,12 +24,12 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
 from index.facts import calendar as facts_calendar
 from index.facts import query as facts_query
-from index.facts import render as facts_render
 from index.ingest import IngestError, load_document
 from index.lang import small_talk
 
 from . import callbacks as cb
 from . import formatting as fmt
+from . import listings
 from . import uploads
 from .answers import record_from_answer
 from .config import UPLOAD_SUFFIXES
@@ -291,7 +291,7 @@ async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def who_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/who AGENCY: the agency's tasks in each plan, lead vs support, from the extracted facts."""
+    """/who AGENCY: the agency's tasks counted per document, each document a button to its items."""
     svc = services(context)
     ui = svc.ui_lang(update)
     agency = " ".join(context.args or []).strip()
@@ -299,23 +299,36 @@ async def who_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _reply(update, context, fmt.esc(t(ui, "who_usage")))
         return
     result = await svc.in_worker(facts_query.who, svc.engine, agency)
-    text = facts_render.who_text(result, lang=ui)
-    await send_blocks(context, update.effective_chat.id, fmt.paragraph_blocks(text))
+    chat_id = update.effective_chat.id
+    if not result.agencies:  # close names to tap, each a list of its own
+        labels = listings.suggestion_labels(result.suggestions)
+        view = listings.no_agency(result, ui, {label: svc.storage.save_list("who", label, chat_id) for label in labels})
+    else:
+        key = svc.storage.save_list("who", agency, chat_id)
+        view = listings.who_summary(result, svc.metas(), ui, key, 0, _paging(svc))
+    await send_blocks(context, chat_id, view.blocks, markup=view.keyboard)
 
 
 async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/deadlines: what is due when, and the same as a calendar file to import."""
+    """/deadlines: the next deadlines of plans in force (/deadlines all: ended plans too), and a
+    calendar file of them to import."""
     svc = services(context)
     ui = svc.ui_lang(update)
+    ended = bool(context.args)  # "/deadlines all", "/deadlines tất cả", "/deadlines 全部"
     items = await svc.in_worker(facts_query.deadlines, svc.engine)
-    text = facts_render.deadlines_text(items, lang=ui)
     chat_id = update.effective_chat.id
-    await send_blocks(context, chat_id, fmt.paragraph_blocks(text))
-    if items:
-        ics = await svc.in_worker(facts_calendar.to_ics, items)
+    view = listings.deadlines_view(items, svc.metas(), ui, ended=ended, page=0, paging=_paging(svc))
+    await send_blocks(context, chat_id, view.blocks, markup=view.keyboard)
+    dated = [i for i in items if i.due and (ended or not i.period_ended)]
+    if dated:
+        ics = await svc.in_worker(facts_calendar.to_ics, dated)
         await context.bot.send_document(
             chat_id, InputFile(ics, filename="policyqa-deadlines.ics"), caption=fmt.esc(t(ui, "deadlines_file"))
         )
+
+
+def _paging(svc: Services) -> listings.Paging:
+    return listings.Paging(svc.settings.list_page_items, svc.settings.list_item_chars)
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -574,6 +587,58 @@ async def file_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         InputFile(path.read_bytes(), filename=path.name),
         caption=f"📄 {fmt.esc(doc.meta.title[:900])}",
     )
+
+
+async def who_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A /who page: the documents, or one document's items; the message is edited in place."""
+    svc = services(context)
+    query = update.callback_query
+    ui = svc.ui_lang(update)
+    data = cb.parse(query.data)
+    agency = svc.storage.load_list(data.key, "who", _chat_id(update))
+    if agency is None:
+        await query.answer(t(ui, "list_expired"), show_alert=True)
+        return
+    result = await svc.in_worker(facts_query.who, svc.engine, agency)
+    where, _, page = data.arg.partition(":")
+    if where in ("", "d"):
+        view = listings.who_summary(result, svc.metas(), ui, data.key, int(page or 0), _paging(svc))
+    elif int(where) < len(result.docs):
+        view = listings.who_page(result, svc.metas(), ui, data.key, int(where), int(page), _paging(svc))
+    else:  # the index changed since the list was sent
+        await query.answer(t(ui, "list_expired"), show_alert=True)
+        return
+    await query.answer()
+    await _show(update, context, view)
+
+
+async def deadlines_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A /deadlines page, or ended plans shown / hidden; the message is edited in place."""
+    svc = services(context)
+    query = update.callback_query
+    mode, _, page = cb.parse(query.data).arg.partition(":")
+    items = await svc.in_worker(facts_query.deadlines, svc.engine)
+    view = listings.deadlines_view(items, svc.metas(), svc.ui_lang(update), ended=mode == "a", page=int(page),
+                                   paging=_paging(svc))
+    await query.answer()
+    await _show(update, context, view)
+
+
+async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, view: listings.View) -> None:
+    """Replace the tapped message with ``view`` (one message: a page is sized to fit), or send it
+    anew when the message cannot be edited (too old, or an inline message)."""
+    text = fmt.pack(view.blocks)[0]
+    message = update.callback_query.message
+    if message is not None:
+        with contextlib.suppress(BadRequest):  # "message is not modified": the same page tapped again
+            await update.callback_query.edit_message_text(text, reply_markup=view.keyboard)
+        return
+    await send_blocks(context, update.effective_chat.id, view.blocks, markup=view.keyboard)
+
+
+async def noop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The page counter on a keyboard: nothing to do, but a tap must be answered."""
+    await update.callback_query.answer()
 
 
 async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

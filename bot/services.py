@@ -22,7 +22,7 @@ from telegram.ext import ContextTypes
 
 from index.build import BuildReport
 from index.engine import Engine
-from index.types import Answer, Document
+from index.types import Answer, DocMeta, Document
 
 from .config import BotSettings
 from .i18n import lang_from_code
@@ -99,6 +99,10 @@ class Services:
 
     def find_document(self, key: str) -> Document | None:
         return next((d for d in self.documents().values() if doc_key(d.doc_id) == key), None)
+
+    def metas(self) -> dict[str, DocMeta]:
+        """Each document's number, title, place and period: how listings name documents."""
+        return {doc_id: doc.meta for doc_id, doc in self.documents().items()}
 
     def titles(self) -> dict[str, str]:
         return {doc_id: d.meta.title for doc_id, d in self.documents().items()}

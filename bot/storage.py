@@ -4,6 +4,8 @@
     answers  every answer given: question, answer text, sources, found flag, hashed chat/user,
              and the record its buttons need (key = the short id in callback data)
     votes    👍/👎 per answer and user (a second vote replaces the first)
+    lists    what a /who list was asked for (key = the short id its page buttons carry), so its
+             pages still open after a restart
 
 User and chat ids are stored as salted hashes (the salt is a file next to the database), so the
 feedback table can be shared with maintainers without identifying anyone. Queries are tiny and
@@ -24,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .answers import AnswerRecord
+from .answers import AnswerRecord, new_key
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -49,6 +51,13 @@ CREATE TABLE IF NOT EXISTS answers (
 );
 CREATE INDEX IF NOT EXISTS answers_created ON answers (created);
 CREATE INDEX IF NOT EXISTS answers_norm ON answers (norm);
+CREATE TABLE IF NOT EXISTS lists (
+    key       TEXT PRIMARY KEY,
+    created   REAL NOT NULL,
+    chat      TEXT NOT NULL,
+    kind      TEXT NOT NULL,  -- "who"
+    query     TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS votes (
     key       TEXT NOT NULL REFERENCES answers (key),
     user      TEXT NOT NULL,
@@ -194,6 +203,23 @@ class Storage:
                 (key, self.hash_id(user_id), value, time.time()),
             )
         return True
+
+    # --- lists -----------------------------------------------------------------------------------
+
+    def save_list(self, kind: str, query: str, chat_id: int | None) -> str:
+        """Remember what a list was asked for; its buttons carry the key returned."""
+        key = new_key()
+        with self._lock:
+            self._db.execute("INSERT INTO lists (key, created, chat, kind, query) VALUES (?, ?, ?, ?, ?)",
+                             (key, time.time(), self.hash_id(chat_id), kind, query))
+        return key
+
+    def load_list(self, key: str, kind: str, chat_id: int | None) -> str | None:
+        """The query of the ``kind`` list under ``key``, when it was asked in ``chat_id``."""
+        with self._lock:
+            row = self._db.execute("SELECT query FROM lists WHERE key = ? AND kind = ? AND chat = ?",
+                                   (key, kind, self.hash_id(chat_id))).fetchone()
+        return row[0] if row else None
 
     def flagged_questions(self, limit: int = 50) -> list[FlaggedQuestion]:
         """Questions with a 👎 or with no answer found, most recently asked first."""

@@ -250,6 +250,11 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         start = parse_iso(args.from_date) if args.from_date else None
         end = parse_iso(args.to_date) if args.to_date else None
         items = query.deadlines(_settings(args).index_dir, doc=args.doc, start=start, end=end)
+        hidden = [] if args.include_ended else [i for i in items if i.period_ended]
+        if hidden:
+            items = [i for i in items if not i.period_ended]
+            print(f"{len(hidden)} deadlines of plans whose period has ended are left out (--include-ended shows them)",
+                  file=sys.stderr)
         if args.ics:
             Path(args.ics).write_bytes(to_ics(items, until=end))
             print(f"wrote {sum(1 for i in items if i.due)} deadlines to {args.ics}", file=sys.stderr)
@@ -426,7 +431,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Lists deadlines sorted by their next due date: yearly ones (\"trước ngày 15 "
                        "tháng 11 hằng năm\", 每年…前) at their next occurrence, one-off dates and periods (\"Quý IV "
                        "năm 2020\", 2024年1—6月, due at the period's end), past ones after the upcoming ones. With "
-                       "--from/--to only what falls due in that range, yearly deadlines once a year.",
+                       "--from/--to only what falls due in that range, yearly deadlines once a year. Plans whose period "
+                       "has ended are left out unless --include-ended; in --ics a yearly deadline recurs only until "
+                       "its plan's period ends.",
                        epilog="examples:\n  policyqa deadlines\n  policyqa deadlines --doc \"Kon Tum\" --ics kontum.ics\n"
                        "  policyqa deadlines --from 2026-01-01 --to 2026-12-31 --json\n\n" + facts_epilog,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -435,6 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="to_date", metavar="DATE", help="up to this date (YYYY-MM-DD); also ends yearly rules in --ics")
     p.add_argument("--ics", metavar="FILE", help="also write an iCalendar file (yearly deadlines as RRULEs) that "
                    "calendar apps import")
+    p.add_argument("--include-ended", action="store_true", help="also list the deadlines of plans whose period has ended")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_deadlines)
 

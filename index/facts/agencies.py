@@ -11,6 +11,7 @@ lower-cased text with the abbreviations expanded; offsets are mapped back to the
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -238,3 +239,17 @@ def resolve(query: str, known: list[Agency]) -> list[Agency]:
         elif words and all(re.search(rf"\b{re.escape(w)}\b", key) for w in words):
             out.append(a)
     return out
+
+
+def nearest(query: str, known: list[Agency], n: int = 5, cutoff: float = 0.5) -> list[Agency]:
+    """Up to ``n`` agencies of ``known`` whose names look like ``query`` (for "did you mean"),
+    closest first, one per label; names in the query's own script only."""
+    key = name_key(query)
+    scored: dict[str, tuple[float, Agency]] = {}
+    for a in known:
+        if is_cjk(a.name) != is_cjk(query) or is_generic(a.name):
+            continue
+        ratio = max(difflib.SequenceMatcher(None, key, name_key(s)).ratio() for s in (a.name, a.label))
+        if ratio >= cutoff and ratio > scored.get(a.label, (0.0, a))[0]:
+            scored[a.label] = (ratio, a)
+    return [a for _, a in sorted(scored.values(), key=lambda x: -x[0])][:n]

@@ -2,7 +2,8 @@
 
 Yearly deadlines are one event each with an RRULE (FREQ=YEARLY;BYMONTH=…;BYMONTHDAY=…) starting
 at the first occurrence after the plan was issued; "every November" is a month-long yearly event;
-one-off dates are all-day events; a period ("Quý IV năm 2020", "2024年1—6月") is an all-day event
+one-off dates are all-day events; a yearly rule ends with its plan's period (UNTIL the last day of
+its last year), so an ended plan's deadlines never recur past it; a period ("Quý IV năm 2020", "2024年1—6月") is an all-day event
 on its due date, the period's last day. Time limits without a date ("10个工作日内") are left out.
 Each event says what is due, who must meet it, the quote, the plan and its section, and whether
 the plan's period is over.
@@ -86,8 +87,9 @@ def to_ics(items: list[DeadlineItem], *, name: str = "policyqa deadlines", until
             rule = {"freq": "yearly", "bymonth": when.month}
             if when.day:
                 rule["bymonthday"] = when.day
-            if until:
-                rule["until"] = until
+            ends = [d for d in (until, dt.date(item.period_end, 12, 31) if item.period_end else None) if d]
+            if ends:
+                rule["until"] = min(ends)
             ev.add("dtstart", first)
             if when.day:
                 ev.add("dtend", first + dt.timedelta(days=1))

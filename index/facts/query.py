@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..lang import vi
-from .agencies import resolve
+from .agencies import canonical, nearest, resolve
 from .dates import next_due, occurrences
 from .model import FACT_TYPES, Agency, Deadline, Fact, Responsibility
 from .store import FILENAME, FactStore, load_facts
@@ -122,7 +122,8 @@ class DocDuties:
 class WhoResult:
     query: str
     agencies: list[Agency]  # what the query resolved to
-    docs: list[DocDuties]
+    docs: list[DocDuties]  # the documents naming the query's place first
+    suggestions: list[Agency] = field(default_factory=list)  # close names, when nothing matched
 
     @property
     def found(self) -> bool:
@@ -132,14 +133,21 @@ class WhoResult:
 def who(source, agency: str, *, doc: str | None = None, today: dt.date | None = None) -> WhoResult:
     """What ``agency`` (any spelling: "Sở LĐTBXH", "so y te", "县民政局") must do, per document:
     its own duties (lead), the duties where it works with others (support, including being named
-    in another agency's "phối hợp với …" list) and the deadlines it must meet."""
+    in another agency's "phối hợp với …" list) and the deadlines it must meet.
+
+    A query naming a level ("郴州市民政局") takes only duties of that level or of none said, and
+    documents of the place it names come first; a query matching nothing gets close names."""
     store = open_store(source)
     doc_ids = select_docs(store, doc)
-    targets = resolve(agency, store.agencies())
-    ids = {(a.id, a.level) for a in targets}
+    known = store.agencies()
+    targets = resolve(agency, known)
+    if not targets:
+        return WhoResult(agency, [], [], suggestions=nearest(agency, known))
+    level = canonical(agency).level
+    ids = {a.id for a in targets}
 
     def named(a: Agency) -> bool:
-        return (a.id, a.level) in ids or any(a.id == t.id and (a.level is None or t.level is None) for t in targets)
+        return a.id in ids and (level is None or a.level is None or a.level == level)
 
     by_doc: dict[str, DocDuties] = {}
 
@@ -158,8 +166,14 @@ def who(source, agency: str, *, doc: str | None = None, today: dt.date | None = 
     for f in store.facts("deadline", doc_ids):
         if f.payload.agency and named(f.payload.agency):
             slot(f.doc_id).deadlines.append(f)
+    asked = _fold(agency)
     order = {d: i for i, d in enumerate(store.documents)}
-    return WhoResult(agency, targets, sorted(by_doc.values(), key=lambda d: order.get(d.doc_id, 0)))
+
+    def rank(d: DocDuties) -> tuple[bool, int]:
+        place = _fold(store.documents.get(d.doc_id, {}).get("place") or "")
+        return (not (place and place in asked), order.get(d.doc_id, 0))
+
+    return WhoResult(agency, targets, sorted(by_doc.values(), key=rank))
 
 
 # --- deadlines -----------------------------------------------------------------------------------
@@ -173,6 +187,7 @@ class DeadlineItem:
     title: str
     period_ended: str | None
     doc_date: str | None = None  # the plan's date of issue: where a yearly rule starts
+    period_end: int | None = None  # the plan's last year: where a yearly rule ends
 
     @property
     def deadline(self) -> Deadline:
@@ -184,28 +199,35 @@ class DeadlineItem:
 
 
 def deadlines(source, *, doc: str | None = None, start: dt.date | None = None, end: dt.date | None = None,
-              today: dt.date | None = None) -> list[DeadlineItem]:
+              today: dt.date | None = None, ended: bool = True) -> list[DeadlineItem]:
     """Deadlines sorted by their next due date (upcoming first, then past one-offs, then time limits
     without a date). With ``start``/``end``, only those due in that range, yearly ones expanded to
-    one occurrence a year."""
+    one occurrence a year; ``ended=False`` leaves out plans whose period is over."""
     store = open_store(source)
     doc_ids = select_docs(store, doc)
     today = today or dt.date.today()
     items = []
     for f in store.facts("deadline", doc_ids):
+        over = period_ended(store, f.doc_id, today)
+        if over and not ended:
+            continue
         when = f.payload.when
         due = next_due(when, today)
+        meta = store.meta_of(f.doc_id)
+        # a yearly deadline recurs while its plan runs: after the plan's last year, its last time was then
+        last = dt.date(meta.period_end, 12, 31) if when.kind == "yearly" and meta.period_end else None
+        if last and due and due > last:
+            due = (occurrences(when, dt.date(meta.period_end, 1, 1), last) or [due])[-1]
         occ: list[dt.date] = []
         if start or end:
             lo, hi = start or dt.date(1900, 1, 1), end or dt.date(2100, 12, 31)
-            occ = occurrences(when, lo, hi)
+            occ = occurrences(when, lo, min(hi, last) if last else hi)
             if when.kind == "period" and not occ and when.start and dt.date.fromisoformat(when.start) <= hi and due and due >= lo:
                 occ = [due]  # a period running through the range counts, due at its end
             if not occ:
                 continue
             due = occ[0]
-        meta = store.meta_of(f.doc_id)
-        items.append(DeadlineItem(f, due, occ, meta.title, period_ended(store, f.doc_id, today), meta.date))
+        items.append(DeadlineItem(f, due, occ, meta.title, over, meta.date, meta.period_end))
 
     def order(item: DeadlineItem):
         if item.due is None:

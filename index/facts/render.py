@@ -27,7 +27,8 @@ def _lang(doc_id: str, facts: list[Fact], default: str = "vi") -> str:
 def who_text(result: WhoResult, lang: str | None = None) -> str:
     """``lang``: the reader's language for headings and notes (default: each document's own)."""
     if not result.agencies:
-        return f"No agency in the facts matches {result.query!r}. Try another spelling, or: policyqa facts --type responsibility"
+        close = f" Close names: {', '.join(a.label for a in result.suggestions)}." if result.suggestions else ""
+        return f"No agency in the facts matches {result.query!r}.{close} Try another spelling, or: policyqa facts --type responsibility"
     if not result.found:
         return f"{', '.join(a.label for a in result.agencies)}: no duties or deadlines in the documents."
     lines = []

@@ -9,7 +9,9 @@ The engine is real: the bundled corpus indexed with the real model.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
+import re
 import socket
 import sqlite3
 import threading
@@ -361,28 +363,80 @@ def test_docs_list_and_deep_links(engine, fake, data_dir):
     no_api_errors(fake)
 
 
-def test_who_and_deadlines_come_from_the_extracted_facts(engine, fake, data_dir):
-    user = fake.user(1002)
+def _phone_readable(call: Call) -> None:
+    """What a list message must never show: file names, command-line marks, a word cut off."""
+    assert "_" not in call.text.split("\n")[0] and ".txt" not in call.text and "■" not in call.text, call.text
+    assert "\n\n\n" not in call.text
+
+
+def test_who_is_a_summary_with_a_page_per_document(engine, fake, data_dir):
+    user, zh_user = fake.user(1002), fake.user(1003, "zh")
 
     async def scenario():
         async with running_bot(engine, bot_settings(fake, data_dir)):
             fake.push(fake.text_update(user, "/who so y te"))
-            [who] = await fake.wait_for("sendMessage", chat_id=1002, where=lambda c: "Kon Tum" in c.text or "Sở Y tế" in c.text)
-            fake.push(fake.text_update(user, "/deadlines"))
-            [ics] = await fake.wait_for("sendDocument", chat_id=1002)
+            [summary] = await fake.wait_for("sendMessage", chat_id=1002, where=lambda c: "Sở Y tế" in c.text)
+            fake.push(fake.callback_update(user, summary.button("2516/KH-UBND")["callback_data"], summary.result))
+            [page] = await fake.wait_for("editMessageText", where=lambda c: "2516/KH-UBND" in c.text)
+            fake.push(fake.callback_update(user, page.params["reply_markup"]["inline_keyboard"][-1][0]["callback_data"],
+                                           summary.result))
+            back = (await fake.wait_for("editMessageText", count=2))[-1]
+            fake.push(fake.text_update(zh_user, "/who 郴州市民政局"))
+            [zh] = await fake.wait_for("sendMessage", chat_id=1003)
+            fake.push(fake.text_update(user, "/who Sở Tài chánh"))
+            [unknown] = await fake.wait_for("sendMessage", chat_id=1002, where=lambda c: "Sở Tài chánh" in c.text)
+            fake.push(fake.callback_update(user, unknown.button("Sở Tài chính")["callback_data"], unknown.result))
+            picked = (await fake.wait_for("editMessageText", count=3))[-1]
             fake.push(fake.text_update(user, "/who"))
             await fake.wait_for("sendMessage", chat_id=1002, where=lambda c: c.text == t("vi", "who_usage"))
-            return who, ics
+            fake.push(fake.callback_update(user, "who:ZZZZZZZZZZ:0:0", summary.result))  # forged or forgotten
+            await fake.wait_for("answerCallbackQuery", where=lambda c: c.params.get("text") == t("vi", "list_expired"))
+            return summary, page, back, zh, unknown, picked
 
-    who, ics = run(scenario())
-    assert "tiêu chí 8,9,10" in who.text  # Sở Y tế's supervision duty in the Kon Tum plan, typed bare
-    name, data = ics.files["document"]
-    assert name.endswith(".ics")
-    calendar = icalendar.Calendar.from_ical(data)
-    yearly = {(e.decoded("dtstart").month, e.decoded("dtstart").day) for e in calendar.walk("VEVENT") if e.get("rrule")}
-    assert {(11, 15), (11, 30), (12, 10), (12, 30)} <= yearly
+    summary, page, back, zh, unknown, picked = run(scenario())
+    # the summary counts per plan, each plan a button named by its number
+    assert "161/KH-UBND" in summary.text and "2516/KH-UBND" in summary.text and "chủ trì" in summary.text
+    assert {b["text"] for b in summary.buttons} >= {"1. 161/KH-UBND", "2. 2516/KH-UBND"}
+    assert "tiêu chí 8,9,10" not in summary.text and "tiêu chí 8,9,10" in page.text  # the clause, on its page
+    assert "Mục:" in page.text and "đã kết thúc" in page.text  # its section; the plan ran to 2020
+    assert back.text == summary.text
+    # the city's bureau, not another county's 27 duties
+    assert "郴政办发〔2018〕18号" in zh.text and "牵头/负责" in zh.text and "绥宁" not in zh.text
+    # no such agency: said in Vietnamese, close names to tap
+    assert "No agency" not in unknown.text and "policyqa" not in unknown.text
+    assert "Sở Tài chính" in picked.text
+    for call in (summary, page, back, zh, unknown, picked):
+        _phone_readable(call)
     no_api_errors(fake)
 
+
+def test_deadlines_of_plans_in_force_first_ended_ones_behind_a_button(engine, fake, data_dir):
+    user = fake.user(1004)
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            fake.push(fake.text_update(user, "/deadlines"))
+            [listing] = await fake.wait_for("sendMessage", chat_id=1004, where=lambda c: c.text.startswith("⏰"))
+            [ics] = await fake.wait_for("sendDocument", chat_id=1004)
+            fake.push(fake.callback_update(user, listing.button("Hiện cả kế hoạch đã kết thúc")["callback_data"], listing.result))
+            [all_plans] = await fake.wait_for("editMessageText")
+            return listing, ics, all_plans
+
+    listing, ics, all_plans = run(scenario())
+    # only the Hà Tĩnh plan (to 2030) is in force; the four that ended are hidden and counted
+    assert "385/KH-UBND" in listing.text and "2516/KH-UBND" not in listing.text
+    assert "hằng năm" in listing.text and re.search(r"\b\d{2}/\d{2}/20\d{2}\b", listing.text)  # 30/11/2027
+    assert not re.search(r"20\d{2}-\d{2}-\d{2}", listing.text)  # no ISO dates
+    assert "Đang ẩn" in listing.text
+    assert "2516/KH-UBND" in all_plans.text and "đã kết thúc" in all_plans.text
+    name, data = ics.files["document"]
+    calendar = icalendar.Calendar.from_ical(data)
+    events = list(calendar.walk("VEVENT"))
+    assert events and all("385/KH-UBND" in str(e.get("description")) or "002_" in str(e.get("description")) for e in events)
+    assert all(e.get("rrule")["UNTIL"][0] <= dt.date(2030, 12, 31) for e in events if e.get("rrule"))
+    for call in (listing, all_plans):
+        _phone_readable(call)
+    no_api_errors(fake)
 
 # --- admin: uploads, /reindex, /stats -------------------------------------------------------------
 

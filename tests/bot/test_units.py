@@ -125,7 +125,12 @@ def test_callback_data_round_trip_and_forgeries():
     assert cb.parse(cb.feedback("abcDEF_-12", "down")) == cb.Callback("fb", "abcDEF_-12", "down")
     assert cb.parse(cb.lang("zh")) == cb.Callback("lang", arg="zh")
     assert cb.parse(cb.example(2)) == cb.Callback("ex", arg="2")
-    for forged in ["", "src:", "src:a/b/c/d/e", "fb:abcdefgh12:maybe", "lang:en", "ex:-1", "x" * 80, "sec:abc"]:
+    assert cb.parse(cb.who("abcdefgh12")) == cb.Callback("who", "abcdefgh12")
+    assert cb.parse(cb.who("abcdefgh12", 3, 12)) == cb.Callback("who", "abcdefgh12", "3:12")
+    assert cb.parse(cb.who_docs("abcdefgh12", 2)) == cb.Callback("who", "abcdefgh12", "d:2")
+    assert cb.parse(cb.deadlines("a", 4)) == cb.Callback("dl", arg="a:4")
+    for forged in ["", "src:", "src:a/b/c/d/e", "fb:abcdefgh12:maybe", "lang:en", "ex:-1", "x" * 80, "sec:abc",
+                   "who:abcdefgh12:x:1", "who:abcdefgh12:1", "dl:z:0", "dl:a:-1", "noop:1"]:
         assert cb.parse(forged) is None, forged
     for data in [cb.sources("k" * 10), cb.section("k" * 10), cb.feedback("k" * 10, "up"), cb.file("0123456789")]:
         assert len(data.encode()) <= 64

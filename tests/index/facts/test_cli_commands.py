@@ -31,21 +31,30 @@ def test_who_json(capsys, index_dir):
     assert any(d["lead"] for d in data["documents"])
 
 
-def test_deadlines_with_calendar_file(capsys, index_dir, tmp_path):
+def test_deadlines_leave_out_ended_plans_unless_asked(capsys, index_dir, tmp_path):
+    # the bundled Kon Tum plan ran "đến năm 2020": its yearly deadlines are not upcoming any more
+    code, out, err = _run(capsys, "deadlines", "--index", str(index_dir))
+    assert code == 0 and "trước ngày 15 tháng 11 hằng năm" not in out and "--include-ended" in err
+    assert "trước ngày 30 tháng 11 hàng năm" in out  # the Hà Tĩnh plan runs to 2030
     ics = tmp_path / "x.ics"
-    code, out, err = _run(capsys, "deadlines", "--ics", str(ics), "--index", str(index_dir))
+    code, out, err = _run(capsys, "deadlines", "--include-ended", "--ics", str(ics), "--index", str(index_dir))
     assert code == 0 and "wrote" in err
     assert "trước ngày 15 tháng 11 hằng năm" in out
     cal = Calendar.from_ical(ics.read_bytes())
-    starts = {ev.get("dtstart").dt for ev in cal.walk("VEVENT")}
-    assert dt.date(2020, 10, 28) in starts
+    assert dt.date(2020, 10, 28) in {ev.get("dtstart").dt for ev in cal.walk("VEVENT")}
+    ends = [ev.get("rrule")["UNTIL"][0] for ev in cal.walk("VEVENT") if ev.get("rrule")]
+    assert ends and all(until <= dt.date(2030, 12, 31) for until in ends)  # none recurs forever
+    kon_tum = [ev for ev in cal.walk("VEVENT") if "001_" in str(ev.get("description")) and ev.get("rrule")]
+    assert kon_tum and all(ev.get("rrule")["UNTIL"][0] == dt.date(2020, 12, 31) for ev in kon_tum)
 
 
 def test_deadlines_range_json(capsys, index_dir):
-    code, out, _ = _run(capsys, "deadlines", "--doc", "001", "--from", "2026-01-01", "--to", "2026-12-31", "--json",
-                        "--index", str(index_dir))
+    args = ["deadlines", "--doc", "001", "--include-ended", "--json", "--index", str(index_dir)]
+    code, out, _ = _run(capsys, *args, "--from", "2018-01-01", "--to", "2018-12-31")
     items = json.loads(out)
-    assert code == 0 and items and all(i["occurrences"][0].startswith("2026-") for i in items)
+    assert code == 0 and items and all(i["occurrences"][0].startswith("2018-") for i in items)
+    code, out, _ = _run(capsys, *args, "--from", "2026-01-01", "--to", "2026-12-31")
+    assert not [i for i in json.loads(out) if i["yearly"]]  # the plan ended in 2020: nothing recurs in 2026
 
 
 def test_facts_listing(capsys, index_dir):
@@ -89,7 +98,7 @@ def test_the_console_command_ends_quickly_without_losing_output(index_dir, tmp_p
     import sys
 
     ics = tmp_path / "x.ics"
-    done = subprocess.run([sys.executable, "-m", "policyqa.cli", "deadlines", "--ics", str(ics), "--index", str(index_dir)],
+    done = subprocess.run([sys.executable, "-m", "policyqa.cli", "deadlines", "--include-ended", "--ics", str(ics), "--index", str(index_dir)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "trước ngày 15 tháng 11 hằng năm" in done.stdout and "wrote" in done.stderr
