@@ -2,7 +2,8 @@
 
 An engine `Answer` holds live index objects; the bot stores a small, JSON-able `AnswerRecord`
 instead, keyed by a short random id that goes into the buttons' callback data. It keeps the full
-passage each citation was drawn from ("Nguồn / 来源" shows it) and a couple of related passages.
+passage each citation was drawn from ("Nguồn / 来源" shows it) and a couple of other passages of
+the cited documents.
 """
 
 from __future__ import annotations
@@ -109,11 +110,13 @@ def record_from_answer(answer: Answer, titles: dict[str, str], key: str | None =
             )
         )
     related = []
+    cited_docs = {c.doc_id for c in answer.citations}
     if answer.found:
         for h in answer.hits:
             if len(related) == RELATED_PASSAGES:
                 break
-            if h.chunk.chunk_id not in used:
+            # the same documents only: a passage of another plan does not support this answer
+            if h.chunk.chunk_id not in used and h.chunk.doc_id in cited_docs:
                 related.append(Passage(h.chunk.doc_id, titles.get(h.chunk.doc_id, h.chunk.doc_id), h.chunk.section_path, h.chunk.text))
     return AnswerRecord(
         key=key or new_key(),

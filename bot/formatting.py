@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from index.lang import rules
-from index.render import also_in_names
+from index.render import also_in_names, by_document, format_date, sections_line
+from index.sentences import clip
 from index.types import DocMeta
 
 from . import callbacks as cb
@@ -27,6 +28,7 @@ from .answers import AnswerRecord
 from .i18n import t
 
 MAX_MESSAGE = 4096  # Telegram's limit for one text message
+QUOTE_CHARS = 600  # the clause quoted on an answer card; the whole passage is under "Nguồn / 来源"
 
 
 @dataclass(frozen=True)
@@ -162,38 +164,6 @@ def pack(blocks: Sequence[Block], limit: int = MAX_MESSAGE, sep: str = "\n\n") -
 
 # --- pieces of text ----------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"[.!?;。！？；](?=\s|$)|[。！？；]")
-_WORD_GAP = re.compile(r"\s|[，、,：:）)]")
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` whole when it fits in ``limit`` characters; else cut at the last sentence end in
-    the second half of the limit, failing that at a word boundary (a space, or a comma between
-    Chinese words), with "…" — never mid-word, so «…tỉnh Hà T…» cannot happen."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    window = text[:limit]  # a word ending at the last character that fits is whole when a gap follows it
-    for pattern in (_SENTENCE_END, _WORD_GAP):
-        cuts = [piece for m in pattern.finditer(window) if m.end() >= limit // 2
-                if len(piece := window[: m.end()].rstrip(" ,，、;；:：")) < limit]
-        if cuts:
-            return cuts[-1] + "…"
-    # one long word (a URL) or Chinese without punctuation: every character is a boundary there
-    return window[: limit - 1].rstrip() + "…"
-
-
-def format_date(iso: str | None, lang: str) -> str | None:
-    """"2016-10-24" → "24/10/2016" (vi) or "2016年10月24日" (zh); other shapes as written."""
-    if not iso:
-        return None
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
-    if not m:
-        return iso
-    y, mo, d = m.groups()
-    return f"{y}年{int(mo)}月{int(d)}日" if lang == "zh" else f"{d}/{mo}/{y}"
-
-
 def _details(number: str | None, date: str | None, lang: str) -> str:
     labels = rules(lang).LABELS
     sep = "，" if lang == "zh" else ", "
@@ -202,7 +172,7 @@ def _details(number: str | None, date: str | None, lang: str) -> str:
 
 
 def _colon(lang: str) -> str:
-    return "：" if lang == "zh" else ": "
+    return rules(lang).COLON
 
 
 def _label(text: str, lang: str, tag: str = "b") -> list[Span]:
@@ -211,23 +181,28 @@ def _label(text: str, lang: str, tag: str = "b") -> list[Span]:
 
 
 def answer_blocks(record: AnswerRecord) -> list[Block]:
-    """The reply to a question: the direct answer, the quoted clause, document and section (and
-    the other documents holding the same clause), in the language of the question (the engine's
-    labels)."""
+    """The answer card, one message: the direct answer (a list as lines under it), the clause it
+    comes from, and each cited document once (number, date, section, the other documents holding
+    the same clause, the note on an ended plan), in the language of the question."""
     lang = record.lang
     labels = rules(lang).LABELS
     if not record.found:
         return [[Span(record.text)]]
-    blocks: list[Block] = [[Span("💬 "), *_label(labels["answer"], lang), Span(f"«{record.text}»")]]
-    for c in record.citations:
-        if c.quote and c.quote != record.text:
-            blocks.append([*_label(labels["quote"], lang), Span("\n"), Span(c.quote, "blockquote")])
+    listed = "\n" in record.text  # a list of duties or deadlines: its items are the quotes
+    if listed:
+        head = [Span("💬 "), Span(labels["answer"] + _colon(lang).rstrip(), "b"), Span("\n" + record.text)]
+    else:
+        head = [Span("💬 "), *_label(labels["answer"], lang), Span(f"«{record.text}»")]
+    blocks: list[Block] = [head]
+    for c, sections in by_document(record.citations):
+        if not listed and c.quote and c.quote != record.text:
+            blocks.append([*_label(labels["quote"], lang), Span("\n"), Span(clip(c.quote, QUOTE_CHARS), "blockquote")])
         cite: list[Span] = [Span("📄 "), *_label(labels["source"], lang), Span(c.title)]
         details = _details(c.number, c.date, lang)
         if details:
             cite.append(Span(f"\n{details}"))
-        if c.section:
-            cite += [Span("\n"), *_label(labels["section"], lang), Span(c.section)]
+        if sections:
+            cite += [Span("\n"), *_label(labels["section"], lang), Span(sections_line(sections, lang))]
         if c.also_in:
             cite += [Span("\n"), *_label(labels["also_in"], lang), Span(also_in_names(c.also_in, lang))]
         if c.period_ended:
@@ -237,10 +212,15 @@ def answer_blocks(record: AnswerRecord) -> list[Block]:
 
 
 def sources_blocks(record: AnswerRecord, ui: str) -> list[Block]:
-    """"Nguồn / 来源": the whole passages the answer was drawn from, then related ones."""
+    """"Nguồn / 来源": each passage the answer was drawn from, once (a list of twelve duties from
+    two passages shows two), then other passages of the same documents."""
     labels = rules(record.lang).LABELS
     blocks: list[Block] = [[Span(t(ui, "sources_title"), "b")]]
+    shown: set[tuple[str, str]] = set()
     for c in record.citations:
+        if (c.doc_id, c.passage) in shown:
+            continue
+        shown.add((c.doc_id, c.passage))
         head: list[Span] = [Span("📄 "), Span(c.title, "b")]
         details = _details(c.number, c.date, record.lang)
         if details:

@@ -19,10 +19,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from index.facts.model import Agency
 from index.facts.query import DeadlineItem, DocDuties, WhoResult
 from index.lang import rules
+from index.sentences import clip
 from index.types import DocMeta
 
 from . import callbacks as cb
-from .formatting import Block, Span, clip, format_date
+from .formatting import Block, Span, format_date
 from .i18n import t
 
 NAME_CHARS = 40  # a document named by its title (no number) in a line or a button

@@ -43,3 +43,24 @@ def estimate_tokens(text: str) -> int:
     words = len(re.findall(r"[^\W\d_]+|\d+", zh.CJK_RUN.sub(" ", text)))
     punct = len(re.findall(r"[^\w\s]", text))
     return int(cjk + 1.5 * words + punct) + 2
+
+
+_SENTENCE_END = re.compile(r"[.!?;。！？；](?=\s|$)|[。！？；]")
+_WORD_GAP = re.compile(r"\s|[，、,：:）)]")
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` whole when it fits in ``limit`` characters; else cut at the last sentence end in
+    the second half of the limit, failing that at a word boundary (a space, or a comma between
+    Chinese words), with "…": never mid-word, so «…tỉnh Hà T…» cannot happen. Line breaks stay."""
+    text = re.sub(r"[ \t]+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    window = text[:limit]  # a word ending at the last character that fits is whole when a gap follows it
+    for pattern in (_SENTENCE_END, _WORD_GAP):
+        cuts = [piece for m in pattern.finditer(window) if m.end() >= limit // 2
+                if len(piece := window[: m.end()].rstrip(" \n,，、;；:：")) < limit]
+        if cuts:
+            return cuts[-1] + "…"
+    # one long word (a URL) or Chinese without punctuation: every character is a boundary there
+    return window[: limit - 1].rstrip() + "…"

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from ..answer import names_places
 from ..lang import rules, vi
+from ..sentences import clip
 from ..tokenize import tokenize
 from ..types import Answer, Citation, DocMeta, Document, Hit
 from .agencies import find_agencies, matches
@@ -180,28 +181,39 @@ def _reply(base: Answer, facts: list[Fact], store, documents, year: int, named: 
                 agencies.sort(key=lambda n, q=f.quote: (q.find(n) if n in q else len(q)))
         else:
             grouped.setdefault((f.quote, ""), [])
-    items = [(f"{', '.join(agencies)}: " if agencies else "") + quote + (f" [{label}]" if label else "")
-             for (quote, label), agencies in grouped.items()]
-    items = list(dict.fromkeys(items))  # one line for a duty shared by several named agencies
-    head = ""
+    # a named agency's duties under a heading per role ("Chủ trì/thực hiện:", "Phối hợp; Sở X chủ
+    # trì:"); otherwise each duty says who, in what role: "Sở Y tế (phối hợp): …"
+    groups: dict[str, list[str]] = {}
+    for (quote, label), agencies in grouped.items():
+        if named:
+            key, item = label, quote
+        else:
+            key, item = "", (f"{', '.join(agencies)}" + (f" ({label})" if label else "") + ": " if agencies else "") + quote
+        if item not in groups.setdefault(key, []):
+            groups[key].append(item)
+    total = sum(len(items) for items in groups.values())
+    lines = []
     if named:
         agency = ", ".join(dict.fromkeys(a.label if a.level else _display(a, facts) for a in named))
-        head = labels["duties"].format(agency=agency, n=len(items)) + "\n"
-    text, shown = head, 0
-    for item in items:
-        if shown and len(item) > SECONDARY_CHARS:  # the first, most relevant item stays whole
-            item = item[: SECONDARY_CHARS - 1].rstrip() + "…"
-        line = ("- " if named or len(items) > 1 else "") + item
-        more = labels["more"].format(n=len(items) - shown - 1)
-        if len(text) + len(line) + 1 + (len(more) + 1 if shown + 1 < len(items) else 0) > MAX_TEXT and shown:
+        lines.append(labels["duties"].format(agency=agency, n=total))
+    L = rules(base.lang)
+    headings = {labels["lead"]: labels["lead_heading"], labels["support"]: labels["support_heading"]}
+    shown, full = 0, False
+    for label, items in groups.items():
+        heading = [headings.get(label, label[:1].upper() + label[1:]) + L.COLON.rstrip()] if label else []
+        for item in items:
+            line = ("- " if named or total > 1 else "") + (clip(item, SECONDARY_CHARS) if shown else item)
+            more = labels["more"].format(n=total - shown - 1) if shown + 1 < total else ""
+            if shown and len("\n".join([*lines, *heading, line, more])) > MAX_TEXT:
+                full = True
+                break
+            lines += [*heading, line]
+            heading, shown = [], shown + 1
+        if full:
             break
-        text += line + "\n"
-        shown += 1
-    if shown < len(items):
-        text += labels["more"].format(n=len(items) - shown)
-    text = text.strip()
-    if len(text) > MAX_TEXT:
-        text = text[: MAX_TEXT - 1].rstrip() + "…"
+    if shown < total:
+        lines.append(labels["more"].format(n=total - shown))
+    text = clip("\n".join(lines), MAX_TEXT)
     citations = [_citation(f, documents, store, year) for f in facts]
     citations = list({(c.doc_id, c.quote): c for c in citations}.values())
     return replace(base, found=True, text=text, citations=citations)

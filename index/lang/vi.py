@@ -445,6 +445,11 @@ ASKS: dict[str, tuple[str, ...]] = {
     "result": ("duoc cap gi", "nhan duoc gi", "ket qua"),
 }
 
+# between a label and its value ("Nguồn: …", "来源：…")
+COLON = ": "
+# a date as readers write it (ISO dates are for programs)
+DATE_FORMAT = "{d:02d}/{m:02d}/{y}"
+
 LABELS = {
     "answer": "Trả lời",
     "source": "Nguồn",
@@ -456,6 +461,7 @@ LABELS = {
     "more": "Các đoạn liên quan khác",
     "also_in": "Nội dung này cũng có trong",
     "also_more": "và {n} văn bản khác",
+    "sections_more": "và {n} mục khác",
 }
 
 NOT_FOUND = (
@@ -818,7 +824,7 @@ FACT_LABELS = {
     "support": "phối hợp",
     "via": "phối hợp; {agency} chủ trì",
     "duties": "{agency} — {n} nhiệm vụ",
-    "more": "(+{n} mục khác trong trích dẫn)",
+    "more": "… và {n} mục khác",
     "lead_heading": "Chủ trì / thực hiện",
     "support_heading": "Phối hợp",
     "deadlines_heading": "Hạn phải đáp ứng",

@@ -270,6 +270,11 @@ ASKS: dict[str, tuple[str, ...]] = {
     "result": ("拿到什么", "发什么"),
 }
 
+# between a label and its value ("Nguồn: …", "来源：…")
+COLON = "："
+# a date as readers write it (ISO dates are for programs)
+DATE_FORMAT = "{y}年{m}月{d}日"
+
 LABELS = {
     "answer": "答复",
     "source": "来源",
@@ -281,6 +286,7 @@ LABELS = {
     "more": "其他相关段落",
     "also_in": "相同内容另见",
     "also_more": "等另{n}份文件",
+    "sections_more": "等{n}个章节",
 }
 
 NOT_FOUND = "在现有文件中没有找到相关内容。请换个问法，或写明文件、地区或部门名称。"
@@ -547,7 +553,7 @@ FACT_LABELS = {
     "support": "配合",
     "via": "配合，{agency}牵头",
     "duties": "{agency}：共{n}项职责",
-    "more": "（另有{n}项见引文）",
+    "more": "……另有{n}项",
     "lead_heading": "牵头/负责",
     "support_heading": "配合",
     "deadlines_heading": "期限",

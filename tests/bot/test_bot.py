@@ -193,6 +193,35 @@ def test_sources_section_and_feedback_buttons(engine, fake, data_dir):
     no_api_errors(fake)
 
 
+def test_a_responsibility_answer_is_one_clean_card(engine, fake, data_dir):
+    user = fake.user(561)
+    question = "so khoa hoc va cong nghe ha tinh co nhiem vu gi"
+    expected = engine.ask(question)
+    cited_docs = {c.doc_id for c in expected.citations}
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)) as app:
+            fake.push(fake.text_update(user, question))
+            card = await nth_answer(fake, 561)
+            fake.push(fake.callback_update(user, card.button("Nguồn")["callback_data"], card.result))
+            sources = await fake.wait_for("sendMessage", chat_id=561, where=lambda c: c.text.startswith("Các đoạn được trích dẫn"))
+            record = services_of(app).storage.load_answer(card.buttons[0]["callback_data"].split(":")[1])
+            return card, sources, record
+
+    card, sources, record = run(scenario())
+    assert len(expected.citations) > 5  # a list of duties, each its own citation …
+    # … in one message, its document cited once, no internal tags, roles as headings
+    assert len([c for c in fake.calls_to("sendMessage", chat_id=561) if is_answer(c)]) == 1
+    assert card.text.count("📄 Nguồn") == 1 and "385/KH-UBND" in card.text
+    assert "[chủ trì" not in card.text and "(+" not in card.text and "Chủ trì / thực hiện:" in card.text
+    assert "… và " in card.text  # the rest of the list counted, under the sources button
+    # every passage once, and only passages of the cited plan
+    passages = [c.passage for c in record.citations]
+    assert sum(call.text.count("📄") for call in sources) == len(set(passages)) + len(record.related)
+    assert all(p.doc_id in cited_docs for p in record.related)
+    no_api_errors(fake)
+
+
 def test_a_section_too_long_for_messages_comes_as_a_file(engine, fake, data_dir, monkeypatch):
     monkeypatch.setattr(handlers, "SECTION_MAX_MESSAGES", 0)  # every section counts as too long
     user = fake.user(551, "zh")

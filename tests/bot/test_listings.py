@@ -35,18 +35,6 @@ def _callbacks(view: listings.View) -> list[str]:
     return [b.callback_data for row in view.keyboard.inline_keyboard for b in row]
 
 
-@pytest.mark.parametrize("text, limit, expected", [
-    ("Sở Y tế chủ trì, phối hợp với các sở ngành kiểm tra trên địa bàn tỉnh Hà Tĩnh", 70,
-     "Sở Y tế chủ trì, phối hợp với các sở ngành kiểm tra trên địa bàn tỉnh…"),
-    ("Một câu ngắn thôi.", 70, "Một câu ngắn thôi."),
-    ("负责社会团体的登记、管理和监督工作，监督社会活动，查处社团组织的违法行为。", 30, "负责社会团体的登记、管理和监督工作，监督社会活动…"),
-    ("Lập báo cáo. Gửi hồ sơ về Sở Lao động trước ngày 10 tháng 12 hằng năm", 50, "Lập báo cáo. Gửi hồ sơ về Sở Lao động trước ngày…"),
-])
-def test_clip_cuts_at_a_sentence_or_word_boundary(text, limit, expected):
-    assert fmt.clip(text, limit) == expected
-    assert len(fmt.clip(text, limit)) <= limit
-
-
 def test_a_long_duty_list_pages_through_every_item_in_order(engine, metas):
     # 绥宁县民政局 has 27 duties in the Suining report: six pages of five, each one message
     result = query.who(engine, "绥宁县民政局", today=TODAY)

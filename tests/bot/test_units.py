@@ -112,11 +112,6 @@ def test_fake_server_html_check_is_strict():
     assert parse_telegram_html("<b>a &amp; b</b> &lt;3") == "a & b <3"
 
 
-def test_dates_in_the_readers_language():
-    assert fmt.format_date("2016-10-24", "vi") == "24/10/2016"
-    assert fmt.format_date("2018-07-06", "zh") == "2018年7月6日"
-    assert fmt.format_date("2016", "vi") == "2016"
-
 
 # --- callbacks ------------------------------------------------------------------------------------
 

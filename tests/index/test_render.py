@@ -6,7 +6,7 @@ import json
 
 from index.answer import answer
 from index.config import Settings
-from index.render import answer_record, answer_text
+from index.render import answer_record, answer_text, format_date
 from index.retrieve import Retriever, prepare_query
 from index.types import Answer, Citation, DocMeta, DocRef
 
@@ -72,7 +72,13 @@ def test_also_in_line_in_chinese_names_documents_by_number_else_title():
     cite = Citation("d", "关于加强疫情防控的通知", None, None, "一、总体要求", "引文", also_in=refs)
     text = answer_text(Answer("问题", "zh", "other", True, "引文", [cite]))
     line = next(line for line in text.splitlines() if line.startswith("相同内容另见"))
-    assert line.startswith("相同内容另见: 川疫指发〔2020〕17号；关于进一步做好新冠肺炎疫情防控期间困难群众兜底保障工作的通知关于进一步做")
+    assert line.startswith("相同内容另见：川疫指发〔2020〕17号；关于进一步做好新冠肺炎疫情防控期间困难群众兜底保障工作的通知关于进一步做")
     assert "…；c" in line and line.endswith("；c")  # a long title is cut; no title: the id
     four = Citation("d", "t", None, None, "", "引文", also_in=refs + (DocRef("e", "", "e号"),))
     assert answer_text(Answer("问题", "zh", "other", True, "引文", [four])).splitlines()[-1].endswith("；c等另1份文件")
+
+
+def test_dates_in_the_readers_language():
+    assert format_date("2016-10-24", "vi") == "24/10/2016"
+    assert format_date("2018-07-06", "zh") == "2018年7月6日"
+    assert format_date("2016", "vi") == "2016"

@@ -40,7 +40,8 @@ def test_a_named_agency_gets_its_complete_list(index_dir, documents):
              "responsibility", KON_TUM, HA_TINH)
     assert a.found and len(a.text) <= MAX_TEXT
     assert a.text.startswith("Sở Y tế")
-    first_item = a.text.splitlines()[1]
+    heading, first_item = a.text.splitlines()[1:3]
+    assert heading == "Chủ trì / thực hiện:" and "[" not in a.text  # roles are headings, not tags
     assert "tiêu chí 8,9,10" in first_item  # "trách nhiệm" is asked: "chịu trách nhiệm …" comes first
     assert len(a.citations) == 4  # three duties of its own, one in the labour department's list
     assert all(c.doc_id == KON_TUM and c.quote and c.section for c in a.citations)
@@ -56,13 +57,13 @@ def test_bare_questions_name_agencies_too(index_dir, documents):
 def test_which_agency_questions_get_the_best_covering_duty(index_dir, documents):
     a = _ask(index_dir, documents, "Cơ quan nào làm đầu mối quản lý hoạt động truy xuất nguồn gốc ở Hà Tĩnh?",
              "responsibility", HA_TINH)
-    assert a.text.startswith("Sở Khoa học và Công nghệ: Thực hiện chức năng đầu mối")
+    assert a.text.startswith("Sở Khoa học và Công nghệ (chủ trì/thực hiện): Thực hiện chức năng đầu mối")
 
 
 def test_chinese_shared_duty_names_both_agencies(index_dir, documents):
     a = _ask(index_dir, documents, "郴州养老服务实施意见由哪两个部门牵头指导、督促检查并报告进展？", "responsibility",
              CHENZHOU, lang="zh")
-    assert a.text.startswith("市民政局, 市发改委: 市民政局、市发改委要会同有关部门加强指导")
+    assert a.text.startswith("市民政局, 市发改委 (牵头/负责): 市民政局、市发改委要会同有关部门加强指导")
     assert len(a.citations) == 1 and a.citations[0].period_ended  # "到2020年"
 
 
