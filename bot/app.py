@@ -9,6 +9,7 @@ Tests and the benchmark call `build_application` and drive the Application thems
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 from urllib.parse import urlsplit
@@ -22,7 +23,6 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
@@ -58,7 +58,7 @@ def build_application(engine: Engine, settings: BotSettings) -> Application:
         .rate_limiter(ChatRateLimiter(max_retries=3, chat_max_rate=settings.chat_max_per_second))
         # a slow question must not hold up other chats
         # … while one chat's updates are handled in the order they came
-        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
+        .concurrent_updates(processor := PerChatUpdateProcessor(CONCURRENT_UPDATES))
         .job_queue(None)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -70,9 +70,10 @@ def build_application(engine: Engine, settings: BotSettings) -> Application:
     application = builder.build()
     application.bot_data[SERVICES_KEY] = Services.create(engine, settings)
 
-    # groups -2 and -1 run first for every update: a repeated tap, then over-eager users stop there
+    # over-eager users stop as their updates arrive, before waiting for their chat's turn
+    processor.admit = functools.partial(handlers.admit, application)
+    # group -2 runs first for every update: a repeated tap stops there
     application.add_handler(CallbackQueryHandler(handlers.repeat_tap_gate), group=-2)
-    application.add_handler(TypeHandler(Update, handlers.throttle_gate), group=-1)
 
     new_message = filters.UpdateType.MESSAGE  # edits of old messages are not questions again
     private = filters.ChatType.PRIVATE

@@ -180,14 +180,14 @@ def _label(text: str, lang: str, tag: str = "b") -> list[Span]:
     return [Span(text + _colon(lang).rstrip(), tag), Span(" " if lang != "zh" else "")]
 
 
-def answer_blocks(record: AnswerRecord) -> list[Block]:
+def answer_blocks(record: AnswerRecord, ui: str | None = None) -> list[Block]:
     """The answer card, one message: the direct answer (a list as lines under it), the clause it
     comes from, and each cited document once (number, date, section, the other documents holding
-    the same clause, the note on an ended plan), in the language of the question."""
-    lang = record.lang
-    labels = rules(lang).LABELS
+    the same clause, the note on an ended plan); labels in ``ui``, else the question's language."""
     if not record.found:
-        return [[Span(record.text)]]
+        return [[Span(rules(ui or record.lang).NOT_FOUND if ui and ui != record.lang else record.text)]]
+    lang = ui or record.lang
+    labels = rules(lang).LABELS
     listed = "\n" in record.text  # a list of duties or deadlines: its items are the quotes
     if listed:
         head = [Span("💬 "), Span(labels["answer"] + _colon(lang).rstrip(), "b"), Span("\n" + record.text)]
@@ -213,8 +213,8 @@ def answer_blocks(record: AnswerRecord) -> list[Block]:
 
 def sources_blocks(record: AnswerRecord, ui: str) -> list[Block]:
     """"Nguồn / 来源": each passage the answer was drawn from, once (a list of twelve duties from
-    two passages shows two), then other passages of the same documents."""
-    labels = rules(record.lang).LABELS
+    two passages shows two), then other passages of the same documents; labels in ``ui``."""
+    labels = rules(ui).LABELS
     blocks: list[Block] = [[Span(t(ui, "sources_title"), "b")]]
     shown: set[tuple[str, str]] = set()
     for c in record.citations:
@@ -222,18 +222,18 @@ def sources_blocks(record: AnswerRecord, ui: str) -> list[Block]:
             continue
         shown.add((c.doc_id, c.passage))
         head: list[Span] = [Span("📄 "), Span(c.title, "b")]
-        details = _details(c.number, c.date, record.lang)
+        details = _details(c.number, c.date, ui)
         if details:
             head.append(Span(f"\n{details}"))
         if c.section:
-            head += [Span("\n"), *_label(labels["section"], record.lang, "i"), Span(c.section)]
+            head += [Span("\n"), *_label(labels["section"], ui, "i"), Span(c.section)]
         blocks += [head, [Span(c.passage, "blockquote")]]
     if record.related:
         blocks.append([Span(labels["more"], "b")])
         for p in record.related:
             head = [Span("📄 "), Span(p.title, "b")]
             if p.section:
-                head += [Span("\n"), *_label(labels["section"], record.lang, "i"), Span(p.section)]
+                head += [Span("\n"), *_label(labels["section"], ui, "i"), Span(p.section)]
             blocks += [head, [Span(p.text, "blockquote")]]
     return blocks
 
@@ -292,18 +292,26 @@ def doc_card_blocks(meta: DocMeta, ui: str) -> list[Block]:
 # --- keyboards ---------------------------------------------------------------------------------
 
 
-def answer_keyboard(record: AnswerRecord, ui: str, vote: str | None = None) -> InlineKeyboardMarkup:
+def answer_keyboard(record: AnswerRecord, ui: str, vote: str | None = None,
+                    counts: tuple[int, int] | None = None) -> InlineKeyboardMarkup:
+    """Sources and section under a found answer, then 👍 / 👎: with ``vote``, the one this user
+    gave marked ✓ (a private chat); with ``counts``, how many gave each (a group)."""
     rows = []
     if record.found and record.citations:
         row = [InlineKeyboardButton(t(ui, "btn_sources"), callback_data=cb.sources(record.key))]
         if any(c.section for c in record.citations):
             row.append(InlineKeyboardButton(t(ui, "btn_section"), callback_data=cb.section(record.key)))
         rows.append(row)
-    up, down = t(ui, "btn_up"), t(ui, "btn_down")
+    def mark(kind: str, n: int) -> str:
+        if counts is not None:
+            return f" {n}" if n else ""
+        return " ✓" if vote == kind else ""
+
+    up, down = counts or (0, 0)
     rows.append(
         [
-            InlineKeyboardButton(up + (" ✓" if vote == "up" else ""), callback_data=cb.feedback(record.key, "up")),
-            InlineKeyboardButton(down + (" ✓" if vote == "down" else ""), callback_data=cb.feedback(record.key, "down")),
+            InlineKeyboardButton(t(ui, "btn_up") + mark("up", up), callback_data=cb.feedback(record.key, "up")),
+            InlineKeyboardButton(t(ui, "btn_down") + mark("down", down), callback_data=cb.feedback(record.key, "down")),
         ]
     )
     return InlineKeyboardMarkup(rows)

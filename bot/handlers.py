@@ -20,7 +20,7 @@ from pathlib import Path
 from telegram import InlineKeyboardMarkup, InputFile, Message, ReplyParameters, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
+from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ContextTypes, filters
 
 from index.facts import calendar as facts_calendar
 from index.facts import query as facts_query
@@ -170,7 +170,9 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     reply_to = None
     if chat.type != ChatType.PRIVATE and update.callback_query is None and update.effective_message:
         reply_to = update.effective_message.message_id
-    await send_blocks(context, chat.id, fmt.answer_blocks(record), reply_to=reply_to, markup=fmt.answer_keyboard(record, ui))
+    card_lang = svc.answer_lang(update, record.lang)
+    await send_blocks(context, chat.id, fmt.answer_blocks(record, card_lang), reply_to=reply_to,
+                      markup=fmt.answer_keyboard(record, card_lang))
     log.info(
         "answered %s (%s, %s, found=%s) in %.0f ms",
         record.key, answer.lang, answer.qtype, answer.found, 1000 * (time.perf_counter() - started),
@@ -195,6 +197,21 @@ async def repeat_tap_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if last is not None and now - last < window:
         await query.answer()  # or the button keeps spinning
         raise ApplicationHandlerStop
+
+
+async def admit(application: Application, update: object) -> bool:
+    """Whether an arriving update goes on to its handlers (bot/ordering.py asks before the chat's
+    queue): False for a user over their rate, whose first update over it is told so at once."""
+    if not isinstance(update, Update):
+        return True
+    try:
+        await throttle_gate(update, CallbackContext.from_update(update, application))
+    except ApplicationHandlerStop:
+        return False
+    except TelegramError:  # the notice could not be sent: the update is still over the rate
+        log.warning("could not tell a throttled user so", exc_info=True)
+        return False
+    return True
 
 
 async def throttle_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -498,7 +515,8 @@ async def sources_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer(t(ui, "answer_expired"), show_alert=True)
         return
     await query.answer()
-    await send_blocks(context, update.effective_chat.id, fmt.sources_blocks(record, ui), reply_to=_message_id(query))
+    blocks = fmt.sources_blocks(record, svc.answer_lang(update, record.lang))
+    await send_blocks(context, update.effective_chat.id, blocks, reply_to=_message_id(query))
 
 
 async def section_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -532,18 +550,23 @@ async def section_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """👍 / 👎: record the vote and mark it on the keyboard."""
+    """👍 / 👎: record the user's vote; a private chat's keyboard marks it, a group's counts them
+    (everyone sees the same keyboard: one person's ✓ would look like everyone's)."""
     svc = services(context)
     query = update.callback_query
-    ui = svc.ui_lang(update)
     data = cb.parse(query.data)
-    if not svc.storage.vote(data.key, update.effective_user.id, data.arg, _chat_id(update)):
-        await query.answer(t(ui, "answer_expired"), show_alert=True)
-        return
-    await query.answer(t(ui, "thanks_up" if data.arg == "up" else "thanks_down"))
     record = svc.storage.load_answer(data.key, _chat_id(update))
+    if record is None or not svc.storage.vote(data.key, update.effective_user.id, data.arg, _chat_id(update)):
+        await query.answer(t(svc.ui_lang(update), "answer_expired"), show_alert=True)
+        return
+    ui = svc.answer_lang(update, record.lang)
+    await query.answer(t(ui, "thanks_up" if data.arg == "up" else "thanks_down"))
+    if update.effective_chat.type == ChatType.PRIVATE:
+        keyboard = fmt.answer_keyboard(record, ui, vote=data.arg)
+    else:
+        keyboard = fmt.answer_keyboard(record, ui, counts=svc.storage.vote_counts(data.key))
     with contextlib.suppress(BadRequest):  # "message is not modified" when voting the same twice
-        await query.edit_message_reply_markup(fmt.answer_keyboard(record, ui, vote=data.arg))
+        await query.edit_message_reply_markup(keyboard)
 
 
 async def lang_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,11 +1,14 @@
 """Updates of one chat are handled one after another, in the order Telegram sent them; different
 chats still run side by side. PTB's plain concurrent processing (``concurrent_updates(64)``) would
-let a quick second question overtake a slower first one in the same chat."""
+let a quick second question overtake a slower first one in the same chat.
+
+``admit`` sees each update as it arrives, before it waits for its chat's turn: the throttle says
+"too fast" at once, not after the answers queued ahead of it (it came 11 s late that way)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -13,11 +16,15 @@ from telegram.ext import BaseUpdateProcessor
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int):
+    def __init__(self, max_concurrent_updates: int, admit: Callable[[object], Awaitable[bool]] | None = None):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # chat id → (lock, updates holding or waiting)
+        self.admit = admit  # False: the update is dropped (set once the application exists)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if self.admit is not None and not await self.admit(update):
+            coroutine.close()  # never run: no "never awaited" warning
+            return
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             await coroutine

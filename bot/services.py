@@ -84,15 +84,20 @@ class Services:
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids
 
+    def chosen_lang(self, update: Update) -> str | None:
+        """The language the chat chose with /lang, if it did."""
+        chat = update.effective_chat
+        return self.storage.chat_settings(chat.id).lang if chat is not None else None
+
     def ui_lang(self, update: Update) -> str:
         """The chat's chosen language, else the user's Telegram language (vi unless zh)."""
-        chat = update.effective_chat
-        if chat is not None:
-            chosen = self.storage.chat_settings(chat.id).lang
-            if chosen:
-                return chosen
         user = update.effective_user
-        return lang_from_code(user.language_code if user else None)
+        return self.chosen_lang(update) or lang_from_code(user.language_code if user else None)
+
+    def answer_lang(self, update: Update, asked_in: str) -> str:
+        """Labels and buttons of an answer: the chat's chosen language, else the question's, so a
+        card never mixes Chinese labels with Vietnamese buttons."""
+        return self.chosen_lang(update) or asked_in
 
     def documents(self) -> dict[str, Document]:
         return self.engine.index.documents

@@ -204,6 +204,14 @@ class Storage:
             )
         return True
 
+    def vote_counts(self, key: str) -> tuple[int, int]:
+        """How many people gave an answer 👍 and 👎 (each person's latest vote)."""
+        with self._lock:
+            up, down = self._db.execute(
+                "SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0) FROM votes WHERE key = ?", (key,)
+            ).fetchone()
+        return int(up), int(down)
+
     # --- lists -----------------------------------------------------------------------------------
 
     def save_list(self, kind: str, query: str, chat_id: int | None) -> str:

@@ -287,6 +287,27 @@ def test_language_switch_survives_a_restart(engine, fake, data_dir):
     no_api_errors(fake)
 
 
+def test_a_cards_labels_and_buttons_share_one_language(engine, fake, data_dir):
+    user = fake.user(711, "vi")  # a Vietnamese Telegram, asking in Chinese
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            fake.push(fake.text_update(user, ZH_Q))
+            asked = await nth_answer(fake, 711)
+            fake.push(fake.callback_update(user, "lang:vi", asked.result))
+            await fake.wait_for("answerCallbackQuery")
+            fake.push(fake.text_update(user, ZH_Q))
+            chosen = await nth_answer(fake, 711, 2)
+            return asked, chosen
+
+    asked, chosen = run(scenario())
+    # no choice made: the question's language for both; after /lang vi: Vietnamese for both
+    assert asked.text.startswith("💬 答复：") and {b["text"] for b in asked.buttons} >= {t("zh", "btn_sources")}
+    assert chosen.text.startswith("💬 Trả lời:") and "Nguồn:" in chosen.text and "来源" not in chosen.text
+    assert {b["text"] for b in chosen.buttons} >= {t("vi", "btn_sources")}
+    no_api_errors(fake)
+
+
 # --- groups ---------------------------------------------------------------------------------------
 
 
@@ -313,9 +334,15 @@ def test_group_answers_only_when_addressed(engine, fake, data_dir):
             answers = await fake.wait_for("sendMessage", count=4, chat_id=-100500, where=is_answer)
             fake.push(fake.text_update(other, "/help", chat=group))  # sentinel: everything before is done
             await fake.wait_for("sendMessage", chat_id=-100500, where=lambda c: c.text.startswith("Các lệnh"))
-            return mention, first, answers
+            # two people vote on one answer: the shared keyboard counts them, nobody's ✓ on it
+            fake.push(fake.callback_update(user, first.button("👍")["callback_data"], first.result))
+            await fake.wait_for("editMessageReplyMarkup")
+            fake.push(fake.callback_update(other, first.button("👎")["callback_data"], first.result))
+            votes = (await fake.wait_for("editMessageReplyMarkup", count=2))[-1]
+            return mention, first, answers, votes
 
-    mention, first, answers = run(scenario())
+    mention, first, answers, votes = run(scenario())
+    assert {b["text"] for b in votes.buttons} >= {"👍 1", "👎 1"} and not any("✓" in b["text"] for b in votes.buttons)
     assert first.params["reply_parameters"]["message_id"] == mention["message_id"]  # quotes the question
     assert first.text.startswith(f"💬 Trả lời: «{engine.ask(VI_Q).text}»")  # the @mention was stripped
     assert [a.text.startswith("💬 答复：") for a in answers].count(True) == 1  # /ask 中文
@@ -348,6 +375,7 @@ def test_flood_of_50_messages_gets_the_allowed_answers_and_one_notice(engine, fa
     answers = [c for c in to_flooder if is_answer(c)]
     notices = [c for c in to_flooder if c.text == t("vi", "throttled")]
     assert len(answers) == 5 and len(notices) == 1 and len(to_flooder) == 6
+    assert to_flooder.index(notices[0]) < to_flooder.index(answers[-1])  # told at once, not after the answers
     assert throttled == 45
     with sqlite3.connect(data_dir / "bot.sqlite3") as db:
         asked = sorted(q for (q,) in db.execute("SELECT question FROM answers WHERE question LIKE ?", (f"{VI_Q} (%",)))
