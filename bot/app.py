@@ -59,7 +59,6 @@ def build_application(engine: Engine, settings: BotSettings) -> Application:
         # a slow question must not hold up other chats
         # … while one chat's updates are handled in the order they came
         .concurrent_updates(processor := PerChatUpdateProcessor(CONCURRENT_UPDATES))
-        .job_queue(None)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -84,6 +83,7 @@ def build_application(engine: Engine, settings: BotSettings) -> Application:
         ("docs", handlers.docs_command),
         ("who", handlers.who_command),
         ("deadlines", handlers.deadlines_command),
+        ("remind", handlers.remind_command),
         ("ask", handlers.ask_command),
         ("stats", handlers.stats_command),
         ("reindex", handlers.reindex_command),
@@ -121,6 +121,10 @@ async def _post_init(application: Application) -> None:
     # load the model and the lazily loaded parts now, so the first users do not wait for them
     for question in WARM_UP_QUESTIONS:
         await svc.ask(question)
+    # reminders before deadlines: looked for now (catching up after a restart), then every interval
+    interval = svc.settings.reminder_check_seconds
+    application.job_queue.run_repeating(handlers.send_reminders, interval=interval, first=min(interval, 30.0),
+                                        name="reminders")
     for lang, code in (("vi", None), ("zh", "zh")):
         commands = [BotCommand(name, text) for name, text in STRINGS[lang]["commands"].items()]
         try:

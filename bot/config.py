@@ -44,6 +44,11 @@ class BotSettings:
     # /who and /deadlines: items on one page of the list, and characters of one item before it is cut
     list_page_items: int = 5
     list_item_chars: int = 300
+    # /remind: days before a deadline a reminder goes out unless the user says otherwise, how often
+    # the job looks for reminders due (a deadline is a date: hourly is on time), subscriptions a chat may hold
+    reminder_days: int = 7
+    reminder_check_seconds: float = 3600.0
+    max_subscriptions: int = 20
     # messages the bot sends into one private chat per second (Telegram: about one); 0 = no limit
     chat_max_per_second: float = 1.0
     ask_workers: int = 4  # threads answering questions (the event loop never runs the engine)
@@ -105,6 +110,7 @@ class BotSettings:
             "POLICYQA_THROTTLE_PER_MINUTE": ("throttle_per_minute", float),
             "POLICYQA_BOT_WORKERS": ("ask_workers", int),
             "POLICYQA_CHAT_MAX_PER_SECOND": ("chat_max_per_second", float),
+            "POLICYQA_REMINDER_DAYS": ("reminder_days", int),
         }
         for name, (attr, convert) in numbers.items():
             if env.get(name):

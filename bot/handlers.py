@@ -19,7 +19,7 @@ from pathlib import Path
 
 from telegram import InlineKeyboardMarkup, InputFile, Message, ReplyParameters, Update
 from telegram.constants import ChatAction, ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ContextTypes, filters
 
 from index.facts import calendar as facts_calendar
@@ -29,7 +29,7 @@ from index.lang import small_talk
 
 from . import callbacks as cb
 from . import formatting as fmt
-from . import listings
+from . import listings, reminders
 from . import uploads
 from .answers import record_from_answer
 from .config import UPLOAD_SUFFIXES
@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 TYPING_EVERY = 4.5  # seconds; Telegram shows "typing…" for 5 s after each sendChatAction
 SECTION_MAX_MESSAGES = 4  # a longer section goes out as a .txt file instead
+MAX_REMINDER_DAYS = 366  # "/remind Sở Y tế 2024" names something; it is not 2024 days ahead
 MAX_TAPS_KEPT = 10_000  # button taps remembered for repeat_tap_gate before the old ones are dropped
 
 
@@ -332,9 +333,9 @@ async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     svc = services(context)
     ui = svc.ui_lang(update)
     ended = bool(context.args)  # "/deadlines all", "/deadlines tất cả", "/deadlines 全部"
-    items = await svc.in_worker(facts_query.deadlines, svc.engine)
+    items = await svc.in_worker(facts_query.deadlines, svc.engine, today=svc.today())
     chat_id = update.effective_chat.id
-    view = listings.deadlines_view(items, svc.metas(), ui, ended=ended, page=0, paging=_paging(svc))
+    view = listings.deadlines_view(items, svc.metas(), ui, ended=ended, page=0, paging=_paging(svc), today=svc.today())
     await send_blocks(context, chat_id, view.blocks, markup=view.keyboard)
     dated = [i for i in items if i.due and (ended or not i.period_ended)]
     if dated:
@@ -342,6 +343,66 @@ async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await context.bot.send_document(
             chat_id, InputFile(ics, filename="policyqa-deadlines.ics"), caption=fmt.esc(t(ui, "deadlines_file"))
         )
+
+
+async def remind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/remind AGENCY|PLAN [days]: remind this chat before each deadline; /remind: the list; /remind off."""
+    svc = services(context)
+    ui = svc.ui_lang(update)
+    chat_id = update.effective_chat.id
+    args = list(context.args or [])
+    if not args:
+        subs = svc.storage.subscriptions(chat_id)
+        lines = [t(ui, "remind_list"), *(t(ui, "remind_item", query=fmt.esc(s.query), days=s.days) for s in subs)]
+        await _reply(update, context, "\n".join(lines) if subs else t(ui, "remind_none") + "\n" + t(ui, "remind_usage"))
+        return
+    if args == ["off"]:
+        await _reply(update, context, t(ui, "remind_off", n=svc.storage.unsubscribe(chat_id)))
+        return
+    days = svc.settings.reminder_days
+    if len(args) > 1 and args[-1].isdigit() and int(args[-1]) <= MAX_REMINDER_DAYS:
+        days = int(args.pop())
+    target = " ".join(args)
+    kind = await svc.in_worker(reminders.resolve, svc.engine, target)
+    if kind is None:
+        await _reply(update, context, t(ui, "remind_unknown", query=fmt.esc(target)) + "\n" + t(ui, "remind_usage"))
+        return
+    subs = svc.storage.subscriptions(chat_id)
+    if len(subs) >= svc.settings.max_subscriptions and all((s.kind, s.query) != (kind, target) for s in subs):
+        await _reply(update, context, t(ui, "remind_too_many", n=svc.settings.max_subscriptions))
+        return
+    svc.storage.subscribe(chat_id, kind, target, days, ui)
+    scope = {"doc": target} if kind == "plan" else {"agency": target}
+    ahead = await svc.in_worker(facts_query.deadlines, svc.engine, today=svc.today(), ended=False, **scope)
+    n = sum(1 for i in ahead if i.due and i.due >= svc.today())
+    await _reply(update, context, t(ui, "remind_set", query=fmt.esc(target), days=days, n=n))
+    await send_reminders(context)  # a deadline already within the days asked for: now, not at the next check
+
+
+async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The job (every reminder_check_seconds): send each reminder due today, once."""
+    svc = services(context)
+    subs = svc.storage.subscriptions()
+    if not subs:
+        return
+    today = svc.today()
+    due = await svc.in_worker(lambda: list(reminders.due(svc.engine, subs, today)))
+    metas = svc.metas()
+    for r in due:
+        when = r.due.isoformat()
+        if not svc.storage.claim_reminder(r.subscription.id, r.deadline, when):
+            continue  # sent already: by an earlier check, or before a restart
+        view = reminders.message(r, metas, today)
+        try:
+            await send_blocks(context, r.subscription.chat_id, view.blocks)
+        except Forbidden:  # the bot was blocked or removed from the chat: its reminders end
+            log.info("chat %s is gone; its reminders end", svc.storage.hash_id(r.subscription.chat_id))
+            svc.storage.unsubscribe(r.subscription.chat_id)
+        except TelegramError:
+            log.warning("reminder not sent; the next check tries again", exc_info=True)
+            svc.storage.release_reminder(r.subscription.id, r.deadline, when)
+        else:
+            log.info("reminded chat %s of %s due %s", svc.storage.hash_id(r.subscription.chat_id), r.deadline, when)
 
 
 def _paging(svc: Services) -> listings.Paging:
@@ -640,9 +701,9 @@ async def deadlines_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     svc = services(context)
     query = update.callback_query
     mode, _, page = cb.parse(query.data).arg.partition(":")
-    items = await svc.in_worker(facts_query.deadlines, svc.engine)
+    items = await svc.in_worker(facts_query.deadlines, svc.engine, today=svc.today())
     view = listings.deadlines_view(items, svc.metas(), svc.ui_lang(update), ended=mode == "a", page=int(page),
-                                   paging=_paging(svc))
+                                   paging=_paging(svc), today=svc.today())
     await query.answer()
     await _show(update, context, view)
 

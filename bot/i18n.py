@@ -29,6 +29,8 @@ VI = {
         "/docs — danh sách văn bản: số, cơ quan ban hành, ngày, giai đoạn\n"
         "/who &lt;cơ quan&gt; — nhiệm vụ của một cơ quan (chủ trì, phối hợp) theo từng kế hoạch\n"
         "/deadlines — các mốc thời hạn, kèm tệp lịch (.ics)\n"
+        "/remind &lt;cơ quan hoặc kế hoạch&gt; — nhắc trước mỗi hạn; /remind off để tắt\n"
+        "/new — hỏi sang chuyện khác (câu hỏi ngắn sau một câu trả lời được hiểu là hỏi tiếp về văn bản đó)\n"
         "/lang — đổi ngôn ngữ giao diện\n"
         "/help — các lệnh\n"
         "Quản trị viên: gửi tệp PDF, DOCX, HTML, TXT để thêm văn bản; /reindex, /stats."
@@ -55,6 +57,20 @@ VI = {
     "btn_show_ended": "Hiện cả kế hoạch đã kết thúc ({n})",
     "btn_hide_ended": "Ẩn kế hoạch đã kết thúc",
     "list_expired": "Danh sách này không còn lưu lại, bạn hãy gõ lại lệnh nhé.",
+    "remind_usage": (
+        "Nhắc trước hạn: /remind &lt;cơ quan hoặc số kế hoạch&gt; [số ngày], ví dụ /remind Sở Y tế 7 "
+        "hoặc /remind 385/KH-UBND. Tắt: /remind off"
+    ),
+    "remind_set": "Đã bật: tôi sẽ nhắc {days} ngày trước mỗi hạn của «{query}» trong các kế hoạch còn hiệu lực ({n} hạn sắp tới).",
+    "remind_list": "Các nhắc hạn đang bật:",
+    "remind_item": "• {query}: trước {days} ngày",
+    "remind_none": "Chưa bật nhắc hạn nào.",
+    "remind_off": "Đã tắt {n} nhắc hạn.",
+    "remind_unknown": "Không có cơ quan hay kế hoạch nào tên «{query}» trong các văn bản.",
+    "remind_too_many": "Mỗi cuộc trò chuyện bật được tối đa {n} nhắc hạn; tắt bớt bằng /remind off.",
+    "remind_in": "Nhắc hạn: còn {n} ngày",
+    "remind_today": "Nhắc hạn: hôm nay là hạn chót",
+    "remind_why": "Tin nhắc này theo đăng ký /remind {query}. Tắt: /remind off",
     "deadlines_file": "Tệp lịch của các mốc trên: mở bằng ứng dụng lịch để thêm vào lịch (mốc hằng năm lặp lại đến hết giai đoạn của kế hoạch).",
     "lang_prompt": "Chọn ngôn ngữ giao diện:",
     "lang_set": "Đã chuyển giao diện sang tiếng Việt.",
@@ -133,6 +149,8 @@ VI = {
         "docs": "Danh sách văn bản",
         "who": "Nhiệm vụ của một cơ quan",
         "deadlines": "Các mốc thời hạn",
+        "remind": "Nhắc trước hạn",
+        "new": "Hỏi sang chuyện khác",
         "lang": "Đổi ngôn ngữ",
         "help": "Các lệnh",
     },
@@ -156,6 +174,8 @@ ZH = {
         "/docs — 文件列表：文号、发文机关、日期、实施期\n"
         "/who &lt;部门&gt; — 某部门在各文件中的职责（牵头、配合）\n"
         "/deadlines — 各项时限，并附日历文件（.ics）\n"
+        "/remind &lt;部门或文件&gt; — 到期前提醒；/remind off 取消\n"
+        "/new — 换个话题（回答之后的简短追问默认针对同一文件）\n"
         "/lang — 切换界面语言\n"
         "/help — 命令说明\n"
         "管理员：发送 PDF、DOCX、HTML、TXT 文件以添加文件；/reindex、/stats。"
@@ -182,6 +202,20 @@ ZH = {
     "btn_show_ended": "显示已结束的文件（{n}）",
     "btn_hide_ended": "隐藏已结束的文件",
     "list_expired": "这个列表已不再保存，请重新发送命令。",
+    "remind_usage": (
+        "时限提醒：/remind &lt;部门或文号&gt; [提前天数]，例如 /remind 民政局 7 或 /remind 郴政办发〔2018〕18号。"
+        "取消：/remind off"
+    ),
+    "remind_set": "已开启：仍在实施期内的文件中“{query}”的每项时限，我会提前{days}天提醒（即将到期{n}项）。",
+    "remind_list": "已开启的提醒：",
+    "remind_item": "• {query}：提前{days}天",
+    "remind_none": "还没有开启任何提醒。",
+    "remind_off": "已取消{n}项提醒。",
+    "remind_unknown": "文件中没有名为“{query}”的部门或文件。",
+    "remind_too_many": "每个聊天最多开启{n}项提醒；可用 /remind off 取消。",
+    "remind_in": "时限提醒：还有{n}天",
+    "remind_today": "时限提醒：今天到期",
+    "remind_why": "此提醒来自 /remind {query}。取消：/remind off",
     "deadlines_file": "以上时限的日历文件：用日历应用打开即可添加（每年的时限重复到文件实施期结束）。",
     "lang_prompt": "请选择界面语言：",
     "lang_set": "界面已切换为中文。",
@@ -257,6 +291,8 @@ ZH = {
         "docs": "文件列表",
         "who": "某部门的职责",
         "deadlines": "各项时限",
+        "remind": "到期提醒",
+        "new": "换个话题",
         "lang": "切换语言",
         "help": "命令说明",
     },

@@ -185,6 +185,21 @@ def _when(item: DeadlineItem, ui: str, today: dt.date) -> str:
     return f"{date} ({t(ui, 'past')})" if item.due < today else date
 
 
+def deadline_block(item: DeadlineItem, metas: Mapping[str, DocMeta], ui: str, today: dt.date) -> Block:
+    """📅 the date (or time limit) · who, what is due, the plan › its section, ⚠️ when it ended."""
+    line: list[Span] = [Span("📅 "), Span(_when(item, ui, today), "b")]
+    if item.deadline.agency:
+        line.append(Span(" · " + item.deadline.agency.label))
+    line.append(Span("\n" + clip(item.deadline.what, WHAT_CHARS)))
+    where = doc_name(item.fact.doc_id, metas, item.title)
+    if item.fact.section:
+        where += f" › {rules(ui).LABELS['section']}: {clip(item.fact.section, SECTION_CHARS)}"
+    line += [Span("\n"), Span(where, "i")]
+    if item.period_ended:
+        line.append(Span(f"\n⚠️ {t(ui, 'plan_ended', period=item.period_ended)}"))
+    return line
+
+
 def deadlines_view(items: list[DeadlineItem], metas: Mapping[str, DocMeta], ui: str, *, ended: bool, page: int,
                    paging: Paging, today: dt.date | None = None) -> View:
     """A page of deadlines, next due first: of plans in force, or (``ended``) of every plan."""
@@ -199,19 +214,7 @@ def deadlines_view(items: list[DeadlineItem], metas: Mapping[str, DocMeta], ui: 
     blocks: list[Block] = [[Span("⏰ "), Span(title, "b")]]
     if not shown:
         blocks.append([Span(t(ui, "deadlines_none"))])
-    section_label = rules(ui).LABELS["section"]
-    for item in shown[first:first + paging.items]:
-        line: list[Span] = [Span("📅 "), Span(_when(item, ui, today), "b")]
-        if item.deadline.agency:
-            line.append(Span(" · " + item.deadline.agency.label))
-        line.append(Span("\n" + clip(item.deadline.what, WHAT_CHARS)))
-        where = doc_name(item.fact.doc_id, metas, item.title)
-        if item.fact.section:
-            where += f" › {section_label}: {clip(item.fact.section, SECTION_CHARS)}"
-        line += [Span("\n"), Span(where, "i")]
-        if item.period_ended:
-            line.append(Span(f"\n⚠️ {t(ui, 'plan_ended', period=item.period_ended)}"))
-        blocks.append(line)
+    blocks += [deadline_block(item, metas, ui, today) for item in shown[first:first + paging.items]]
     if hidden and not ended:
         plans = len({i.fact.doc_id for i in hidden})
         blocks.append([Span(t(ui, "deadlines_hidden", n=len(hidden), plans=plans), "i")])

@@ -9,6 +9,7 @@ one slow question does not stall the other chats, and a rebuild does not stall a
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 import hashlib
 import time
@@ -48,6 +49,8 @@ class Services:
     reindex_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # when each (user, message, button) was last tapped (handlers.repeat_tap_gate)
     taps: dict[tuple[int, int, str], float] = field(default_factory=dict)
+    # what "today" is for deadlines and reminders (tests set a date)
+    clock: Callable[[], dt.date] = dt.date.today
 
     @classmethod
     def create(cls, engine: Engine, settings: BotSettings) -> Services:
@@ -80,6 +83,9 @@ class Services:
         return await loop.run_in_executor(self.build_pool, functools.partial(self.engine.build, progress=False))
 
     # --- lookups the handlers need --------------------------------------------------------------
+
+    def today(self) -> dt.date:
+        return self.clock()
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids

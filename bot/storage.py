@@ -6,6 +6,10 @@
     votes    👍/👎 per answer and user (a second vote replaces the first)
     lists    what a /who list was asked for (key = the short id its page buttons carry), so its
              pages still open after a restart
+    subscriptions  /remind: which chat is reminded of which agency's or plan's deadlines, how
+             many days ahead, in which language (the chat id in clear: reminders are sent to it)
+    reminded one row per reminder sent (subscription, deadline, due date): never sent twice,
+             across restarts
 
 User and chat ids are stored as salted hashes (the salt is a file next to the database), so the
 feedback table can be shared with maintainers without identifying anyone. Queries are tiny and
@@ -58,6 +62,23 @@ CREATE TABLE IF NOT EXISTS lists (
     kind      TEXT NOT NULL,  -- "who"
     query     TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS subscriptions (
+    id        INTEGER PRIMARY KEY,
+    chat_id   INTEGER NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('agency', 'plan')),
+    query     TEXT NOT NULL,
+    days      INTEGER NOT NULL,
+    lang      TEXT NOT NULL,
+    created   REAL NOT NULL,
+    UNIQUE (chat_id, kind, query)
+);
+CREATE TABLE IF NOT EXISTS reminded (
+    subscription INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+    deadline  TEXT NOT NULL,
+    due       TEXT NOT NULL,
+    sent      REAL NOT NULL,
+    PRIMARY KEY (subscription, deadline, due)
+);
 CREATE TABLE IF NOT EXISTS votes (
     key       TEXT NOT NULL REFERENCES answers (key),
     user      TEXT NOT NULL,
@@ -98,6 +119,18 @@ class FlaggedQuestion:
             "last_answer": self.last_answer,
             "last_sources": self.last_sources,
         }
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A chat reminded of an agency's or a plan's deadlines, ``days`` before each."""
+
+    id: int
+    chat_id: int
+    kind: str  # "agency" or "plan"
+    query: str  # as the user typed it: "Sở Y tế", "385/KH-UBND"
+    days: int
+    lang: str  # the language the reminders are written in
 
 
 @dataclass(frozen=True)
@@ -228,6 +261,51 @@ class Storage:
             row = self._db.execute("SELECT query FROM lists WHERE key = ? AND kind = ? AND chat = ?",
                                    (key, kind, self.hash_id(chat_id))).fetchone()
         return row[0] if row else None
+
+    # --- reminders -------------------------------------------------------------------------------
+
+    def subscribe(self, chat_id: int, kind: str, query: str, days: int, lang: str) -> Subscription:
+        """Remind ``chat_id`` of ``query``'s deadlines ``days`` ahead (subscribing again changes the days)."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO subscriptions (chat_id, kind, query, days, lang, created) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (chat_id, kind, query) DO UPDATE SET days = excluded.days, lang = excluded.lang",
+                (chat_id, kind, query, days, lang, time.time()),
+            )
+        return next(s for s in self.subscriptions(chat_id) if (s.kind, s.query) == (kind, query))
+
+    def subscriptions(self, chat_id: int | None = None) -> list[Subscription]:
+        """A chat's subscriptions (every chat's with None), oldest first."""
+        sql = "SELECT id, chat_id, kind, query, days, lang FROM subscriptions"
+        args: tuple = ()
+        if chat_id is not None:
+            sql, args = sql + " WHERE chat_id = ?", (chat_id,)
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY id", args).fetchall()
+        return [Subscription(*row) for row in rows]
+
+    def unsubscribe(self, chat_id: int) -> int:
+        """End every subscription of a chat; how many there were."""
+        with self._lock:
+            ids = [i for (i,) in self._db.execute("SELECT id FROM subscriptions WHERE chat_id = ?", (chat_id,))]
+            self._db.executemany("DELETE FROM reminded WHERE subscription = ?", [(i,) for i in ids])
+            self._db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+        return len(ids)
+
+    def claim_reminder(self, subscription: int, deadline: str, due: str) -> bool:
+        """Mark a reminder sent; False when it already was (it must not go out twice)."""
+        with self._lock:
+            cur = self._db.execute(
+                "INSERT OR IGNORE INTO reminded (subscription, deadline, due, sent) VALUES (?, ?, ?, ?)",
+                (subscription, deadline, due, time.time()),
+            )
+        return cur.rowcount == 1
+
+    def release_reminder(self, subscription: int, deadline: str, due: str) -> None:
+        """Undo a claim whose message could not be sent, so the next check tries again."""
+        with self._lock:
+            self._db.execute("DELETE FROM reminded WHERE subscription = ? AND deadline = ? AND due = ?",
+                             (subscription, deadline, due))
 
     def flagged_questions(self, limit: int = 50) -> list[FlaggedQuestion]:
         """Questions with a 👎 or with no answer found, most recently asked first."""

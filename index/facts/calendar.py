@@ -22,7 +22,8 @@ from .query import DeadlineItem
 PRODID = "-//policyqa//facts deadlines//VI-ZH"
 
 
-def _uid(item: DeadlineItem) -> str:
+def uid(item: DeadlineItem) -> str:
+    """The deadline's id, the same in every export and across rebuilds of an unchanged document."""
     f = item.fact
     return hashlib.sha1(f"{f.doc_id}|{f.start}|{f.key}".encode()).hexdigest()[:20] + "@policyqa"
 
@@ -74,7 +75,7 @@ def to_ics(items: list[DeadlineItem], *, name: str = "policyqa deadlines", until
     for item in items:
         when = item.deadline.when
         ev = Event()
-        ev.add("uid", _uid(item))
+        ev.add("uid", uid(item))
         ev.add("dtstamp", stamp)
         ev.add("summary", _summary(item))
         ev.add("description", _description(item))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,6 +97,19 @@ def period_ended(store: FactStore, doc_id: str, today: dt.date | None = None) ->
 # --- who -----------------------------------------------------------------------------------------
 
 
+def _named(store: FactStore, agency: str) -> tuple[list[Agency], Callable[[Agency], bool]]:
+    """The agencies a typed name resolves to, and whether a fact's agency is one of them: a name
+    saying a level ("县民政局") takes that level and facts whose level the text does not say."""
+    targets = resolve(agency, store.agencies())
+    level = canonical(agency).level
+    ids = {a.id for a in targets}
+
+    def named(a: Agency | None) -> bool:
+        return a is not None and a.id in ids and (level is None or a.level is None or a.level == level)
+
+    return targets, named
+
+
 @dataclass
 class Duty:
     fact: Fact
@@ -139,15 +153,9 @@ def who(source, agency: str, *, doc: str | None = None, today: dt.date | None = 
     documents of the place it names come first; a query matching nothing gets close names."""
     store = open_store(source)
     doc_ids = select_docs(store, doc)
-    known = store.agencies()
-    targets = resolve(agency, known)
+    targets, named = _named(store, agency)
     if not targets:
-        return WhoResult(agency, [], [], suggestions=nearest(agency, known))
-    level = canonical(agency).level
-    ids = {a.id for a in targets}
-
-    def named(a: Agency) -> bool:
-        return a.id in ids and (level is None or a.level is None or a.level == level)
+        return WhoResult(agency, [], [], suggestions=nearest(agency, store.agencies()))
 
     by_doc: dict[str, DocDuties] = {}
 
@@ -164,7 +172,7 @@ def who(source, agency: str, *, doc: str | None = None, today: dt.date | None = 
         elif p.role == "lead" and (partner := next((a for a in p.partners if named(a)), None)):
             slot(f.doc_id).support.append(Duty(f, partner, "support", via=p.agency))
     for f in store.facts("deadline", doc_ids):
-        if f.payload.agency and named(f.payload.agency):
+        if named(f.payload.agency):
             slot(f.doc_id).deadlines.append(f)
     asked = _fold(agency)
     order = {d: i for i, d in enumerate(store.documents)}
@@ -198,16 +206,20 @@ class DeadlineItem:
         return self.deadline.when.kind == "yearly"
 
 
-def deadlines(source, *, doc: str | None = None, start: dt.date | None = None, end: dt.date | None = None,
-              today: dt.date | None = None, ended: bool = True) -> list[DeadlineItem]:
+def deadlines(source, *, doc: str | None = None, agency: str | None = None, start: dt.date | None = None,
+              end: dt.date | None = None, today: dt.date | None = None, ended: bool = True) -> list[DeadlineItem]:
     """Deadlines sorted by their next due date (upcoming first, then past one-offs, then time limits
     without a date). With ``start``/``end``, only those due in that range, yearly ones expanded to
-    one occurrence a year; ``ended=False`` leaves out plans whose period is over."""
+    one occurrence a year; with ``agency``, those it must meet; ``ended=False`` leaves out plans
+    whose period is over."""
     store = open_store(source)
     doc_ids = select_docs(store, doc)
+    named = _named(store, agency)[1] if agency else None
     today = today or dt.date.today()
     items = []
     for f in store.facts("deadline", doc_ids):
+        if named and not named(f.payload.agency):
+            continue
         over = period_ended(store, f.doc_id, today)
         if over and not ended:
             continue

@@ -495,6 +495,65 @@ def test_deadlines_of_plans_in_force_first_ended_ones_behind_a_button(engine, fa
         _phone_readable(call)
     no_api_errors(fake)
 
+# --- reminders ------------------------------------------------------------------------------------
+
+
+def test_a_reminder_fires_once_under_a_controlled_clock_and_not_again_after_a_restart(engine, fake, data_dir):
+    user = fake.user(1101)
+    settings = bot_settings(fake, data_dir, reminder_check_seconds=0.2)
+    is_reminder = lambda c: c.text.startswith("⏰ Nhắc hạn")  # noqa: E731
+    # the Kon Tum plan (to 2020): Sở LĐTBXH reports "trước ngày 10 tháng 12 hàng năm"
+    clock = [dt.date(2018, 11, 1)]
+
+    async def first_run():
+        async with running_bot(engine, settings) as app:
+            services_of(app).clock = lambda: clock[0]
+            fake.push(fake.text_update(user, "/remind Sở LĐTBXH"))
+            [subscribed] = await fake.wait_for("sendMessage", chat_id=1101)
+            await asyncio.sleep(0.6)  # three checks: nothing due within 7 days of 1 November
+            early = [c for c in fake.calls_to("sendMessage", chat_id=1101) if is_reminder(c)]
+            clock[0] = dt.date(2018, 12, 3)  # seven days before
+            [reminder] = await fake.wait_for("sendMessage", chat_id=1101, where=is_reminder)
+            await asyncio.sleep(0.6)
+            fake.push(fake.text_update(user, "/remind"))
+            [listing] = await fake.wait_for("sendMessage", chat_id=1101, where=lambda c: c.text.startswith("Các nhắc hạn"))
+            return subscribed, early, reminder, listing
+
+    async def second_run():  # a restart on the same data folder, the same day
+        async with running_bot(engine, settings) as app:
+            services_of(app).clock = lambda: clock[0]
+            await asyncio.sleep(0.8)
+            clock[0] = dt.date(2019, 12, 4)  # a year on: the next occurrence is a reminder of its own
+            await fake.wait_for("sendMessage", count=2, chat_id=1101, where=is_reminder)
+            fake.push(fake.text_update(user, "/remind off"))
+            await fake.wait_for("sendMessage", chat_id=1101, where=lambda c: c.text == t("vi", "remind_off", n=1))
+
+    subscribed, early, reminder, listing = run(first_run())
+    assert "7 ngày" in subscribed.text and "Sở LĐTBXH" in subscribed.text
+    assert not early
+    assert "còn 7 ngày" in reminder.text and "10/12/2018" in reminder.text and "2516/KH-UBND" in reminder.text
+    assert "Sở LĐTBXH: trước 7 ngày" in listing.text
+    reminders_sent = [c for c in fake.calls_to("sendMessage", chat_id=1101) if is_reminder(c)]
+    assert len(reminders_sent) == 1  # six more checks that day: still one
+    run(second_run())
+    reminders_sent = [c for c in fake.calls_to("sendMessage", chat_id=1101) if is_reminder(c)]
+    assert [("10/12/2018" in c.text, "10/12/2019" in c.text) for c in reminders_sent] == [(True, False), (False, True)]
+    no_api_errors(fake)
+
+
+def test_remind_names_what_it_cannot_find(engine, fake, data_dir):
+    user = fake.user(1102, "zh")
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            fake.push(fake.text_update(user, "/remind 教育局"))
+            return (await fake.wait_for("sendMessage", chat_id=1102))[0]
+
+    reply = run(scenario())
+    assert reply.text.startswith(t("zh", "remind_unknown", query="教育局"))
+    no_api_errors(fake)
+
+
 # --- admin: uploads, /reindex, /stats -------------------------------------------------------------
 
 DISTRICTS = ["Bảo Lâm", "Di Linh", "Đức Trọng", "Lâm Hà", "Đơn Dương", "Lạc Dương", "Đạ Huoai", "Đạ Tẻh", "Cát Tiên", "Đam Rông", "Bảo Lộc", "Đà Lạt"]

@@ -207,6 +207,27 @@ def test_storage_keeps_chat_language_answers_and_votes(tmp_path):
     assert all(str(v) not in {"42", "7"} and len(v) == 16 for v in rows[0])  # hashed
 
 
+def test_storage_subscriptions_and_each_reminder_claimed_once(tmp_path):
+    storage = Storage(tmp_path / "bot.sqlite3")
+    sub = storage.subscribe(42, "agency", "Sở Y tế", 7, "vi")
+    assert storage.subscribe(42, "agency", "Sở Y tế", 3, "vi").days == 3  # again: the new days, one subscription
+    assert [s.id for s in storage.subscriptions(42)] == [sub.id] and storage.subscriptions(43) == []
+    assert storage.claim_reminder(sub.id, "uid1", "2026-12-10")
+    assert not storage.claim_reminder(sub.id, "uid1", "2026-12-10")  # a second check, or after a restart
+    assert storage.claim_reminder(sub.id, "uid1", "2027-12-10")  # next year's is a reminder of its own
+    storage.release_reminder(sub.id, "uid1", "2026-12-10")  # its message failed: the next check retries
+    assert storage.claim_reminder(sub.id, "uid1", "2026-12-10")
+    assert storage.unsubscribe(42) == 1 and storage.subscriptions() == []
+
+
+def test_group_vote_counts_are_per_person(tmp_path):
+    storage = Storage(tmp_path / "bot.sqlite3")
+    storage.save_answer(_record("key0000001", "Hỏi A"), -100, 1)
+    for user, vote in ((1, "up"), (2, "up"), (3, "down"), (1, "down")):  # user 1 changes their mind
+        storage.vote("key0000001", user, vote)
+    assert storage.vote_counts("key0000001") == (1, 2)
+
+
 def test_feedback_command_lists_down_votes_and_unanswered(tmp_path, capsys):
     storage = Storage(tmp_path / "bot.sqlite3")
     storage.save_answer(_record("key0000001", "Hỏi tốt"), 1, 1)
