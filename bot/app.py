@@ -84,6 +84,7 @@ def build_application(engine: Engine, settings: BotSettings) -> Application:
         ("who", handlers.who_command),
         ("deadlines", handlers.deadlines_command),
         ("remind", handlers.remind_command),
+        ("new", handlers.new_command),
         ("ask", handlers.ask_command),
         ("stats", handlers.stats_command),
         ("reindex", handlers.reindex_command),

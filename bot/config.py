@@ -46,6 +46,10 @@ class BotSettings:
     list_item_chars: int = 300
     # /remind: days before a deadline a reminder goes out unless the user says otherwise, how often
     # the job looks for reminders due (a deadline is a date: hourly is on time), subscriptions a chat may hold
+    # a question of at most this many words, asked within this many seconds of an answer in the
+    # same chat and naming no other document, is a follow-up: answered from that answer's document
+    followup_max_words: int = 8
+    followup_seconds: float = 1800.0
     reminder_days: int = 7
     reminder_check_seconds: float = 3600.0
     max_subscriptions: int = 20

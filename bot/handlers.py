@@ -29,7 +29,7 @@ from index.lang import small_talk
 
 from . import callbacks as cb
 from . import formatting as fmt
-from . import listings, reminders
+from . import followup, listings, reminders
 from . import uploads
 from .answers import record_from_answer
 from .config import UPLOAD_SUFFIXES
@@ -165,7 +165,11 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
         return
     started = time.perf_counter()
     async with show_typing(context, chat.id):
-        answer = await svc.ask(question)
+        last = svc.storage.last_answer(chat.id, svc.settings.followup_seconds)
+        prior = await svc.in_worker(followup.prior_document, svc.engine, last, question, svc.settings.followup_max_words)
+        answer = await svc.ask(question, within=prior) if prior else None
+        if answer is None or not answer.found:  # not a follow-up, or its document has nothing on it
+            answer = await svc.ask(question)
         record = record_from_answer(answer, svc.titles())
     svc.storage.save_answer(record, chat.id, user.id if user else None)
     reply_to = None
@@ -175,8 +179,8 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     await send_blocks(context, chat.id, fmt.answer_blocks(record, card_lang), reply_to=reply_to,
                       markup=fmt.answer_keyboard(record, card_lang))
     log.info(
-        "answered %s (%s, %s, found=%s) in %.0f ms",
-        record.key, answer.lang, answer.qtype, answer.found, 1000 * (time.perf_counter() - started),
+        "answered %s (%s, %s, found=%s, follow-up=%s) in %.0f ms",
+        record.key, answer.lang, answer.qtype, answer.found, bool(prior), 1000 * (time.perf_counter() - started),
     )
 
 
@@ -407,6 +411,13 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def _paging(svc: Services) -> listings.Paging:
     return listings.Paging(svc.settings.list_page_items, svc.settings.list_item_chars)
+
+
+async def new_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/new: the next question starts afresh, not as a follow-up of the last answer."""
+    svc = services(context)
+    svc.storage.start_new_topic(update.effective_chat.id)
+    await _reply(update, context, t(svc.ui_lang(update), "new_topic"))
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

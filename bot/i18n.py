@@ -57,6 +57,7 @@ VI = {
     "btn_show_ended": "Hiện cả kế hoạch đã kết thúc ({n})",
     "btn_hide_ended": "Ẩn kế hoạch đã kết thúc",
     "list_expired": "Danh sách này không còn lưu lại, bạn hãy gõ lại lệnh nhé.",
+    "new_topic": "Được rồi, câu hỏi tiếp theo sẽ được tìm trong tất cả văn bản.",
     "remind_usage": (
         "Nhắc trước hạn: /remind &lt;cơ quan hoặc số kế hoạch&gt; [số ngày], ví dụ /remind Sở Y tế 7 "
         "hoặc /remind 385/KH-UBND. Tắt: /remind off"
@@ -202,6 +203,7 @@ ZH = {
     "btn_show_ended": "显示已结束的文件（{n}）",
     "btn_hide_ended": "隐藏已结束的文件",
     "list_expired": "这个列表已不再保存，请重新发送命令。",
+    "new_topic": "好的，下一个问题将在全部文件中查找。",
     "remind_usage": (
         "时限提醒：/remind &lt;部门或文号&gt; [提前天数]，例如 /remind 民政局 7 或 /remind 郴政办发〔2018〕18号。"
         "取消：/remind off"

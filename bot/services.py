@@ -73,9 +73,9 @@ class Services:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.ask_pool, functools.partial(fn, *args, **kwargs))
 
-    async def ask(self, question: str) -> Answer:
-        """The engine's answer, exactly as `policyqa ask` gives it."""
-        return await self.in_worker(self.engine.ask, question)
+    async def ask(self, question: str, within: str | None = None) -> Answer:
+        """The engine's answer, exactly as `policyqa ask` gives it; ``within``: from one document."""
+        return await self.in_worker(self.engine.ask, question, within=within)
 
     async def build(self) -> BuildReport:
         """Update the index incrementally; `ask` keeps using the old one until the swap."""

@@ -188,6 +188,17 @@ class Storage:
                 (chat_id, lang, time.time()),
             )
 
+    def start_new_topic(self, chat_id: int) -> None:
+        """/new: what was answered before now is no context for the next question."""
+        settings = dict(self.chat_settings(chat_id).extra)
+        settings["topic_from"] = time.time()
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO chats (chat_id, settings, updated) VALUES (?, ?, ?) "
+                "ON CONFLICT (chat_id) DO UPDATE SET settings = excluded.settings, updated = excluded.updated",
+                (chat_id, json.dumps(settings), time.time()),
+            )
+
     # --- answers and feedback ------------------------------------------------------------------
 
     def save_answer(self, record: AnswerRecord, chat_id: int | None, user_id: int | None) -> None:
@@ -218,6 +229,17 @@ class Storage:
             sql, args = sql + " AND chat = ?", [key, self.hash_id(chat_id)]
         with self._lock:
             row = self._db.execute(sql, args).fetchone()
+        return AnswerRecord.from_json(row[0]) if row else None
+
+    def last_answer(self, chat_id: int, within_seconds: float) -> AnswerRecord | None:
+        """The chat's latest answer that found something, asked within the last ``within_seconds``
+        and since the chat's last /new: what a short follow-up question is about."""
+        since = max(time.time() - within_seconds, self.chat_settings(chat_id).extra.get("topic_from", 0.0))
+        with self._lock:
+            row = self._db.execute(
+                "SELECT record FROM answers WHERE chat = ? AND found = 1 AND created >= ? ORDER BY created DESC LIMIT 1",
+                (self.hash_id(chat_id), since),
+            ).fetchone()
         return AnswerRecord.from_json(row[0]) if row else None
 
     def vote(self, key: str, user_id: int, vote: str, chat_id: int | None = None) -> bool:

@@ -15,7 +15,7 @@ from .answer import answer
 from .config import Settings
 from .embedding import Embedder
 from .facts.answers import answer_with_facts
-from .lang import glossary
+from .lang import glossary, vi, zh
 from .retrieve import Query, Retriever
 from .types import Answer, Hit
 
@@ -79,6 +79,19 @@ class Engine:
         ]
         return "\n".join(parts)
 
+    def documents_named(self, text: str) -> set[str]:
+        """The documents ``text`` names by number ("385/KH-UBND") or place ("Hà Tĩnh", "ha tinh",
+        "郴州" for 郴州市): a question naming one is about it, whatever was asked before."""
+        folded = vi.fold(text).lower()
+        named = set()
+        for doc_id, doc in self.index.documents.items():
+            meta = doc.meta
+            place = vi.fold(meta.place or "").lower()
+            core = place.rstrip(zh.ADMIN_SUFFIXES) if len(place) > 2 else place  # 郴州市 → 郴州
+            if (meta.number and vi.fold(meta.number).lower() in folded) or (core and core in folded):
+                named.add(doc_id)
+        return named
+
     def query(self, question: str) -> Query:
         """The question as the current index's retrieval reads it (what it embeds, its tokens)."""
         return self._current().query(question)
@@ -87,11 +100,18 @@ class Engine:
         retriever = self._current()
         return retriever.search(retriever.query(question), k=k, mode=mode)
 
-    def ask(self, question: str, k: int | None = None, mode: str = "hybrid") -> Answer:
+    def ask(self, question: str, k: int | None = None, mode: str = "hybrid", within: str | None = None) -> Answer:
+        """Answer ``question`` from the whole index, or (``within``) from one document's passages."""
         retriever = self._current()
         query = retriever.query(question[: self.settings.max_question_chars])
+        k = k or self.settings.top_k
         # nothing to search for (empty, spaces, emoji or punctuation only): "nothing found"
-        hits = retriever.search(query, k=k or self.settings.top_k, mode=mode) if query.tokens else []
+        if not query.tokens:
+            hits = []
+        elif within:
+            hits = retriever.search_within(query, within, k=k)
+        else:
+            hits = retriever.search(query, k=k, mode=mode)
         reply = answer(
             query,
             hits,

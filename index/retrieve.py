@@ -275,6 +275,29 @@ class Retriever:
         )
         return [replace(hit, also=_other_documents(hit, [c.chunk for c in copies])) for hit, copies in folded[:k]]
 
+    def search_within(self, query: Query, doc_id: str, k: int = 10) -> list[Hit]:
+        """The passages of one document ranked for ``query`` (a follow-up question about the
+        document the chat was just answered from): its own words and the glossary's by BM25, and
+        dense search, fused as ``search`` fuses them; [] for a document the index does not hold."""
+        view, s = self.documents, self.settings
+        if doc_id not in view.ids:
+            return []
+        members = np.asarray(view.passages[view.ids.index(doc_id)])
+        rankings: dict[str, list[tuple[int, float]]] = {}
+        for name, tokens in (("bm25", query.tokens), ("glossary", query.translated), ("readings", query.read_as)):
+            scores = self.stored.lexical.scores(list(tokens)) if tokens else None
+            if scores is not None:
+                rankings[name] = [(int(members[i]), v) for i, v in top_k(scores[members], s.candidates)]
+        vector = self.embedder.embed_queries([query.dense_text])[0]
+        rankings["dense"] = self.stored.dense.search(vector, s.candidates, query.lang, among=members)
+        weights = {"bm25": s.bm25_weight, "glossary": s.glossary_weight, "readings": s.reading_weight,
+                   "dense": self.dense_weight()}
+        fused = reciprocal_rank_fusion(rankings, weights=weights, k=s.rrf_k)
+        raw = {name: dict(ranked) for name, ranked in rankings.items()}
+        return [Hit(chunk=self.stored.chunks[i], score=score, ranks=ranks,
+                    scores={name: raw[name][i] for name in raw if i in raw[name]})
+                for i, score, ranks in fused[:k]]
+
     def _add_documents(self, fused, query: Query, bm25_scores: np.ndarray | None, weight: float):
         """Fold in BM25 over whole documents; a ranked document none of whose passages is a
         candidate enters with its passage of best BM25 score."""

@@ -39,6 +39,12 @@ def tokenize_question(text: str) -> list[str]:
     return tokenize(text, question=True)
 
 
+def content_words(text: str) -> list[str]:
+    """The words a question asks with, without the words of asking and the syllable pairs BM25
+    adds: how long a question really is ("kinh phí thực hiện từ đâu?" → 4)."""
+    return [t for t in tokenize_question(text) if not vi.is_pair(t)]
+
+
 def tokenize_document(text: str, *, question: bool = False) -> list[str]:
     """Tokens for BM25 over whole documents: the words, plus the character pairs of every CJK run.
     With ``question``, the question's side: its words as ``tokenize_question`` gives them, and pairs

@@ -104,6 +104,11 @@ def content_runs(question: str) -> list[list[str]]:
     return [run for run in runs if run]
 
 
+def is_pair(token: str) -> bool:
+    """Whether an index token is a pair of syllables ("kinh_phi") rather than one word."""
+    return "_" in token
+
+
 def tokens(text: str, *, question: str | None = None) -> list[str]:
     """Index tokens: content syllables, their pairs, and the parts of compound numbers. For a
     question (``question`` = "marked" or "bare": whether it has diacritics anywhere), the words of

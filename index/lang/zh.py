@@ -339,6 +339,8 @@ ISSUER_LINE = re.compile(
     f"[（(]?(?P<issuer>[{CJK}]{{2,24}}?(?:人民政府办公室|人民政府办公厅|人民政府|人大常委会|委员会"
     f"|办公室|办公厅|局|厅|委|署|院|部|中心))[）)]?"
 )
+# The characters that end a place's name by its level: "郴州市" is asked about as "郴州"
+ADMIN_SUFFIXES = "省市县区旗州"
 # The place an issuer's name starts with: "郴州市", "绥宁县", "郴州市北湖区" (match at the start)
 _PLACE = re.compile(f"(?:[{CJK}]{{2,7}}?(?:省|自治区|市|自治州|地区|盟|县|区|旗)){{1,2}}")
 

@@ -495,6 +495,38 @@ def test_deadlines_of_plans_in_force_first_ended_ones_behind_a_button(engine, fa
         _phone_readable(call)
     no_api_errors(fake)
 
+# --- follow-up questions ---------------------------------------------------------------------------
+
+
+def test_a_short_follow_up_is_answered_from_the_last_answers_document(engine, fake, data_dir):
+    user = fake.user(1201)
+    follow_up = "kinh phí thực hiện từ đâu?"  # every plan has its budget: alone, it finds the Thanh Hóa one
+    assert engine.ask(follow_up).citations[0].doc_id.startswith("000")
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            fake.push(fake.text_update(user, VI_Q))  # answered from the Kon Tum plan, 2516/KH-UBND
+            first = await nth_answer(fake, 1201, 1)
+            fake.push(fake.text_update(user, follow_up))
+            followed = await nth_answer(fake, 1201, 2)
+            fake.push(fake.text_update(user, "/new"))
+            await fake.wait_for("sendMessage", chat_id=1201, where=lambda c: c.text == t("vi", "new_topic"))
+            fake.push(fake.text_update(user, follow_up))
+            afresh = await nth_answer(fake, 1201, 3)
+            fake.push(fake.text_update(user, VI_Q))
+            await nth_answer(fake, 1201, 4)
+            fake.push(fake.text_update(user, "kinh phí ở Thanh Hóa thế nào?"))  # names another plan's place
+            elsewhere = await nth_answer(fake, 1201, 5)
+            return first, followed, afresh, elsewhere
+
+    first, followed, afresh, elsewhere = run(scenario())
+    assert "2516/KH-UBND" in first.text
+    assert "2516/KH-UBND" in followed.text and "kinh phí" in followed.text.lower()
+    assert "161/KH-UBND" in afresh.text and "2516/KH-UBND" not in afresh.text
+    assert "161/KH-UBND" in elsewhere.text
+    no_api_errors(fake)
+
+
 # --- reminders ------------------------------------------------------------------------------------
 
 

@@ -85,3 +85,20 @@ def test_every_passage_fits_the_models_512_tokens(engine):
         assert estimate_tokens(chunk.text) >= 0.8 * n  # the estimate is not far below the truth
     heads = [indexed_text(c, stored.documents[c.doc_id].meta.title) for c in stored.chunks]
     assert all(h.count("\n") >= 1 for h in heads)
+
+
+def test_a_question_asked_within_one_document_is_answered_from_it(engine):
+    # every plan has a budget section: alone, the question finds the Thanh Hóa plan's
+    kon_tum = "001_3219cb14693d0162.txt"
+    assert engine.ask("kinh phí thực hiện từ đâu?").citations[0].doc_id != kon_tum
+    within = engine.ask("kinh phí thực hiện từ đâu?", within=kon_tum)
+    assert within.found and {h.chunk.doc_id for h in within.hits} == {kon_tum}
+    assert within.citations[0].doc_id == kon_tum and "kinh phí" in within.text.lower()
+    assert engine.ask("kinh phí thực hiện từ đâu?", within="no-such-document.txt").found is False
+
+
+def test_documents_a_question_names_by_number_or_place(engine):
+    assert engine.documents_named("kinh phi o ha tinh") == {"002_5e7dc1d007970a25.txt"}
+    assert engine.documents_named("郴州的养老机构有多少张床位？") == {"004_07941aeda37bff36.txt"}
+    assert engine.documents_named("kế hoạch 161/KH-UBND") == {"000_f3a764e6249851b7.txt"}
+    assert engine.documents_named("còn lệ phí thì sao?") == set()

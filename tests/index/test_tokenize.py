@@ -1,4 +1,4 @@
-from index.tokenize import tokenize, tokenize_document, tokenize_question
+from index.tokenize import content_words, tokenize, tokenize_document, tokenize_question
 
 
 def test_chinese_is_cut_into_words_not_whitespace_tokens():
@@ -56,3 +56,9 @@ def test_a_question_typed_without_marks_drops_the_words_of_asking_by_their_bare_
 
 def test_a_percent_sign_matches_the_words_phan_tram():
     assert {"phan_tram"} <= set(tokenize("Phát triển ít nhất 70% tổ chức")) & set(tokenize_question("bao nhiêu phần trăm tổ chức"))
+
+
+def test_content_words_count_what_a_question_asks_with():
+    assert content_words("kinh phí thực hiện từ đâu?") == ["kinh", "phi", "thuc", "hien"]  # no pairs, no "từ đâu"
+    assert content_words("thoi han bao lau?") == ["thoi", "han", "lau"]
+    assert content_words("那需要什么材料？") == ["材料"]
