@@ -21,6 +21,7 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
+    InlineQueryHandler,
     Defaults,
     MessageHandler,
     filters,
@@ -39,7 +40,7 @@ from .services import SERVICES_KEY, Services
 log = logging.getLogger(__name__)
 
 # Only what the handlers use: Telegram then does not send (or wake us for) anything else.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 CONCURRENT_UPDATES = 64  # updates handled at once; the engine work itself is on worker threads
 # one question per path through the engine: Vietnamese, Vietnamese without diacritics (the
 # restorer), Chinese (word segmentation loads its dictionary on first use)
@@ -94,6 +95,9 @@ def build_application(engine: Engine, settings: BotSettings) -> Application:
     application.add_handler(MessageHandler(new_message & private & filters.Document.ALL, handlers.upload))
     application.add_handler(MessageHandler(new_message & private & filters.COMMAND, handlers.help_command))
     application.add_handler(MessageHandler(new_message & private & ~filters.TEXT, handlers.other_message))
+
+    # @bot QUESTION in any chat (inline mode, switched on with BotFather's /setinline)
+    application.add_handler(InlineQueryHandler(handlers.inline_query))
 
     buttons = {
         "src": handlers.sources_button,

@@ -50,6 +50,8 @@ class BotSettings:
     # same chat and naming no other document, is a follow-up: answered from that answer's document
     followup_max_words: int = 8
     followup_seconds: float = 1800.0
+    # Telegram keeps an inline query's results this long for everyone typing the same words
+    inline_cache_seconds: int = 300
     reminder_days: int = 7
     reminder_check_seconds: float = 3600.0
     max_subscriptions: int = 20

@@ -17,8 +17,18 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from telegram import InlineKeyboardMarkup, InputFile, Message, ReplyParameters, Update
-from telegram.constants import ChatAction, ChatType
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputFile,
+    InputTextMessageContent,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ContextTypes, filters
 
@@ -26,6 +36,8 @@ from index.facts import calendar as facts_calendar
 from index.facts import query as facts_query
 from index.ingest import IngestError, load_document
 from index.lang import small_talk
+from index.sentences import clip
+from index.tokenize import content_words
 
 from . import callbacks as cb
 from . import formatting as fmt
@@ -41,6 +53,7 @@ log = logging.getLogger(__name__)
 
 TYPING_EVERY = 4.5  # seconds; Telegram shows "typing…" for 5 s after each sendChatAction
 SECTION_MAX_MESSAGES = 4  # a longer section goes out as a .txt file instead
+INLINE_TITLE_CHARS = 60  # an inline result's title and description: one line on a phone
 MAX_REMINDER_DAYS = 366  # "/remind Sở Y tế 2024" names something; it is not 2024 days ahead
 MAX_TAPS_KEPT = 10_000  # button taps remembered for repeat_tap_gate before the old ones are dropped
 
@@ -77,7 +90,8 @@ def _strip_mention(text: str, username: str | None) -> str:
 
 
 def _counts_for_throttle(update: Update) -> bool:
-    """Updates the bot would act on: buttons, commands, and messages addressed to it."""
+    """Updates the bot would act on: buttons, commands, and messages addressed to it. Not inline
+    queries: they come as the user types, and Telegram already holds them back and caches them."""
     if update.callback_query is not None:
         return True
     message = update.message
@@ -182,6 +196,40 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
         "answered %s (%s, %s, found=%s, follow-up=%s) in %.0f ms",
         record.key, answer.lang, answer.qtype, answer.found, bool(prior), 1000 * (time.perf_counter() - started),
     )
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """@bot QUESTION in any chat: the answer card, offered as one result to send into that chat."""
+    svc = services(context)
+    query = update.inline_query
+    question = " ".join(query.query.split())[: svc.settings.max_question_chars]
+    ui = lang_from_code(query.from_user.language_code)
+    if not content_words(question) or small_talk(question):  # still typing, or nothing to look up
+        await query.answer([], cache_time=svc.settings.inline_cache_seconds,
+                           button=InlineQueryResultsButton(t(ui, "inline_hint"), start_parameter="inline"))
+        return
+    answer = await svc.ask(question)
+    record = record_from_answer(answer, svc.titles())
+    if not answer.found:
+        await query.answer([], cache_time=svc.settings.inline_cache_seconds,
+                           button=InlineQueryResultsButton(t(answer.lang, "inline_not_found"), start_parameter="inline"))
+        return
+    svc.storage.save_answer(record, None, query.from_user.id)  # sent where the bot cannot see: no chat
+    lang = answer.lang
+    card = fmt.pack(fmt.answer_blocks(record, lang))[0]  # one message: a card is sized to fit
+    try:
+        link = f"https://t.me/{context.bot.username}?start={question_link_payload(question)}"
+    except ValueError:  # too long for a deep link: the bot's chat, where it can be asked again
+        link = f"https://t.me/{context.bot.username}"
+    result = InlineQueryResultArticle(
+        id=record.key,
+        title=clip(record.text, INLINE_TITLE_CHARS),
+        description=record.citations[0].number or clip(record.citations[0].title, INLINE_TITLE_CHARS),
+        input_message_content=InputTextMessageContent(card, parse_mode=ParseMode.HTML),
+        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, "btn_open_bot"), url=link)]]),
+    )
+    await query.answer([result], cache_time=svc.settings.inline_cache_seconds)
+    log.info("answered inline %s (%s, %s)", record.key, answer.lang, answer.qtype)
 
 
 # --- gate ---------------------------------------------------------------------------------------

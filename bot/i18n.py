@@ -58,6 +58,9 @@ VI = {
     "btn_hide_ended": "Ẩn kế hoạch đã kết thúc",
     "list_expired": "Danh sách này không còn lưu lại, bạn hãy gõ lại lệnh nhé.",
     "new_topic": "Được rồi, câu hỏi tiếp theo sẽ được tìm trong tất cả văn bản.",
+    "inline_hint": "Gõ câu hỏi về văn bản sau tên bot",
+    "inline_not_found": "Không tìm thấy trong các văn bản: hỏi cụ thể hơn trong chat với bot",
+    "btn_open_bot": "💬 Hỏi tiếp với bot",
     "remind_usage": (
         "Nhắc trước hạn: /remind &lt;cơ quan hoặc số kế hoạch&gt; [số ngày], ví dụ /remind Sở Y tế 7 "
         "hoặc /remind 385/KH-UBND. Tắt: /remind off"
@@ -204,6 +207,9 @@ ZH = {
     "btn_hide_ended": "隐藏已结束的文件",
     "list_expired": "这个列表已不再保存，请重新发送命令。",
     "new_topic": "好的，下一个问题将在全部文件中查找。",
+    "inline_hint": "在机器人名称后输入关于文件的问题",
+    "inline_not_found": "文件中没有找到：到机器人对话里问得更具体些",
+    "btn_open_bot": "💬 在机器人对话中继续问",
     "remind_usage": (
         "时限提醒：/remind &lt;部门或文号&gt; [提前天数]，例如 /remind 民政局 7 或 /remind 郴政办发〔2018〕18号。"
         "取消：/remind off"

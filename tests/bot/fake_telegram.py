@@ -250,6 +250,10 @@ class FakeTelegram:
             cq["message"] = message
         return {"callback_query": cq}
 
+    def inline_update(self, user: dict, query: str) -> dict:
+        """``@bot query`` typed in any chat."""
+        return {"inline_query": {"id": str(next(self._message_ids)), "from": user, "query": query, "offset": ""}}
+
     def add_file(self, content: bytes, file_name: str) -> dict:
         """Make a file downloadable; returns the Document object to put in a message."""
         n = len(self.files) + 1
@@ -351,7 +355,7 @@ class FakeTelegram:
     def handle(self, method: str, params: dict, files: dict) -> Any:
         if method == "getMe":
             return {**self.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
-                    "supports_inline_queries": False}
+                    "supports_inline_queries": True}
         if method == "getUpdates":
             return self._get_updates(params)
         if method in ("deleteWebhook", "setMyCommands", "deleteMyCommands", "close", "logOut", "sendChatAction",
@@ -383,6 +387,12 @@ class FakeTelegram:
             name, data = files["document"]
             return self._bot_message(params["chat_id"], document={"file_id": f"SENT{len(data)}", "file_unique_id": "S",
                                                                   "file_name": name, "file_size": len(data)})
+        if method == "answerInlineQuery":
+            # like Telegram: each article's message must be valid HTML of at most 4096 characters
+            for result in params.get("results", []):
+                content = result.get("input_message_content", {})
+                self._check_text(content, "message_text", MAX_TEXT)
+            return True
         if method == "getFile":
             entry = self.files.get(params.get("file_id", ""))
             if entry is None:

@@ -527,6 +527,32 @@ def test_a_short_follow_up_is_answered_from_the_last_answers_document(engine, fa
     no_api_errors(fake)
 
 
+# --- inline mode -----------------------------------------------------------------------------------
+
+
+def test_inline_mode_offers_the_answer_card_to_send_into_any_chat(engine, fake, data_dir):
+    user = fake.user(1301)
+    expected = engine.ask(VI_Q)
+
+    async def scenario():
+        async with running_bot(engine, bot_settings(fake, data_dir)):
+            for query in (VI_Q, "", OFF_TOPIC):
+                fake.push(fake.inline_update(user, query))
+                await fake.wait_for("answerInlineQuery", count=[VI_Q, "", OFF_TOPIC].index(query) + 1)
+            return fake.calls_to("answerInlineQuery")
+
+    card, empty, off_topic = run(scenario())
+    [result] = card.params["results"]
+    message = result["input_message_content"]
+    assert result["type"] == "article" and result["description"] == "2516/KH-UBND"
+    assert parse_telegram_html(message["message_text"]).startswith(f"💬 Trả lời: «{expected.text}»")
+    [[button]] = result["reply_markup"]["inline_keyboard"]
+    assert button["url"] == f"https://t.me/{BOT_NAME}"  # the question is too long for a deep link's 64 characters
+    assert empty.params["results"] == [] and empty.params["button"]["text"] == t("vi", "inline_hint")
+    assert off_topic.params["results"] == [] and off_topic.params["button"]["text"] == t("vi", "inline_not_found")
+    no_api_errors(fake)
+
+
 # --- reminders ------------------------------------------------------------------------------------
 
 
