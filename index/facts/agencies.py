@@ -20,6 +20,7 @@ from ..lang import vi, zh
 from .model import Agency
 
 _ZH_LEVELS = "省市县区乡镇"
+NEAR_SHARE = 0.25  # "did you mean": names within this share of the query's words of the best one
 _GENERIC_VI = re.compile(r"^(?:cac\s+)?(?:co quan|don vi|dia phuong|so ban nganh|nganh|to chuc)\b")
 
 
@@ -242,14 +243,21 @@ def resolve(query: str, known: list[Agency]) -> list[Agency]:
 
 
 def nearest(query: str, known: list[Agency], n: int = 5, cutoff: float = 0.5) -> list[Agency]:
-    """Up to ``n`` agencies of ``known`` whose names look like ``query`` (for "did you mean"),
-    closest first, one per label; names in the query's own script only."""
+    """Up to ``n`` agencies of ``known`` whose names hold most of ``query``'s words (characters,
+    for Chinese): "did you mean" for a name matching none. "Sở Văn hoá" → Sở Văn hóa, Thể thao và
+    Du lịch; "Phòng Lao động" → Sở Lao động, …. Closest first, one per label, the query's script only."""
     key = name_key(query)
-    scored: dict[str, tuple[float, Agency]] = {}
+    cjk = is_cjk(query)
+    asked = set(key) if cjk else set(key.split())
+    scored: dict[str, tuple[tuple[float, float], Agency]] = {}
     for a in known:
-        if is_cjk(a.name) != is_cjk(query) or is_generic(a.name):
+        if is_cjk(a.name) != cjk or is_generic(a.name) or not asked:
             continue
-        ratio = max(difflib.SequenceMatcher(None, key, name_key(s)).ratio() for s in (a.name, a.label))
-        if ratio >= cutoff and ratio > scored.get(a.label, (0.0, a))[0]:
-            scored[a.label] = (ratio, a)
-    return [a for _, a in sorted(scored.values(), key=lambda x: -x[0])][:n]
+        name = name_key(a.name)
+        share = len(asked & (set(name) if cjk else set(name.split()))) / len(asked)
+        score = (share, difflib.SequenceMatcher(None, key, name).ratio())  # the spelling breaks ties
+        if share >= cutoff and score > scored.get(a.label, ((0.0, 0.0), a))[0]:
+            scored[a.label] = (score, a)
+    ranked = sorted(scored.values(), key=lambda x: x[0], reverse=True)
+    # names sharing clearly fewer words than the best are noise beside it ("Công an" → not Công nghệ)
+    return [a for (share, _), a in ranked if share >= ranked[0][0][0] - NEAR_SHARE][:n] if ranked else []

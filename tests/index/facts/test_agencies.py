@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.facts.agencies import canonical, find_agencies, matches, resolve
+from index.facts.agencies import canonical, find_agencies, matches, nearest, resolve
 
 
 @pytest.mark.parametrize(
@@ -81,3 +81,16 @@ def test_resolve_typed_queries_against_known_agencies():
     assert {a.id for a in resolve("y te", known)} == {"so-y-te", "bo-y-te"}  # partial: every match
     assert [a.id for a in resolve("quản lý chuyên ngành", known)] == ["cac-so-quan-ly-chuyen-nganh"]
     assert resolve("Sở Xây dựng", known) == []
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("Sở Tài chánh", ["Sở Tài chính"]),  # misspelt
+    ("Sở Văn hoá", ["Sở Văn hóa, Thể thao và Du lịch"]),  # the short name
+    ("Phòng Lao động", ["Sở Lao động, Thương binh và Xã hội"]),  # another level's name
+    ("Bộ Quốc phòng", []),  # nothing like it: no noise offered
+    ("教育局", []),
+])
+def test_close_names_for_a_name_matching_no_agency(typed, expected):
+    known = [canonical(n) for n in ("Sở Tài chính", "Sở Tư pháp", "Sở Văn hóa, Thể thao và Du lịch", "Công an tỉnh",
+                                    "Sở Lao động, Thương binh và Xã hội", "Ủy ban Mặt trận Tổ quốc Việt Nam", "民政局")]
+    assert [a.label for a in nearest(typed, known)] == expected
