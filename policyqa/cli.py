@@ -179,6 +179,9 @@ def _eval_baseline(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+SERVICE_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
 def cmd_bot(args: argparse.Namespace) -> int:
     from bot.app import run
     from bot.config import BotSettings, ConfigError
@@ -194,6 +197,8 @@ def cmd_bot(args: argparse.Namespace) -> int:
         print(f"policyqa: {exc}", file=sys.stderr)
         return 2
     logging.getLogger("bot").setLevel(logging.INFO)  # a service says when it is ready and what it answers
+    for handler in logging.getLogger().handlers:  # … and when: a service's every line is timed
+        handler.setFormatter(logging.Formatter(SERVICE_LOG_FORMAT))
     engine = _open_engine(args)
     run(engine, bot_settings)
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from dataclasses import replace
 
 import pytest
@@ -300,3 +301,21 @@ def test_every_string_exists_in_both_languages():
 def test_every_reason_a_file_is_refused_for_is_said_in_both_languages():
     assert {f"reason_{code}" for code in REASON_CODES} <= STRINGS["vi"].keys()
     assert len({STRINGS[lang][f"reason_{code}"] for lang in STRINGS for code in REASON_CODES}) == 2 * len(REASON_CODES)
+
+
+def test_the_bot_service_logs_every_line_with_its_time(monkeypatch):
+    import bot.app
+    import policyqa.cli
+
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setattr(policyqa.cli, "_open_engine", lambda args: None)
+    monkeypatch.setattr(bot.app, "run", lambda engine, settings: None)
+    root = logging.getLogger()
+    handler = logging.StreamHandler(io.StringIO())
+    root.addHandler(handler)
+    try:
+        assert cli_main(["bot"]) == 0
+        line = handler.format(logging.LogRecord("bot.handlers", logging.INFO, __file__, 1, "answered", None, None))
+    finally:
+        root.removeHandler(handler)
+    assert re.match(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} INFO bot.handlers: answered$", line)
