@@ -123,16 +123,17 @@ def who_summary(result: WhoResult, metas: Mapping[str, DocMeta], ui: str, key: s
     return View(blocks, InlineKeyboardMarkup(rows))
 
 
-def _duty_items(d: DocDuties, ui: str) -> list[tuple[str, str, str]]:
-    """(heading, clause, section) of each item of a document: its duties, then its deadlines."""
+def _duty_items(d: DocDuties, ui: str) -> list[tuple[str, str, str, str]]:
+    """(heading, clause, note, section) of each item of a document: its duties (the note says who
+    leads one it supports), then its deadlines."""
     labels = rules(ui).FACT_LABELS
     items = []
     for heading, duties in ((labels["lead_heading"], d.lead), (labels["support_heading"], d.support)):
         for x in duties:
             via = f" ({labels['via'].format(agency=x.via.label)})" if x.via else ""
-            items.append((heading, x.fact.quote + via, x.fact.section))
+            items.append((heading, x.fact.quote, via, x.fact.section))
     for f in d.deadlines:
-        items.append((labels["deadlines_heading"], f"{f.payload.when.text}: {f.payload.what}", f.section))
+        items.append((labels["deadlines_heading"], f"{f.payload.when.text}: {f.payload.what}", "", f.section))
     return items
 
 
@@ -153,12 +154,12 @@ def who_page(result: WhoResult, metas: Mapping[str, DocMeta], ui: str, key: str,
     blocks: list[Block] = [head]
     section_label = rules(ui).LABELS["section"]
     heading = None
-    for i, (h, clause, section) in enumerate(items[first:first + paging.items], start=first):
+    for i, (h, clause, note, section) in enumerate(items[first:first + paging.items], start=first):
         block: list[Span] = []
         if h != heading:
             block += [Span(h, "b"), Span("\n")]
             heading = h
-        block.append(Span(f"{i + 1}. {clip(clause, paging.chars)}"))
+        block.append(Span(f"{i + 1}. {clip(clause, paging.chars - len(note))}{note}"))
         if section:
             block += [Span("\n"), Span(f"{section_label}: {clip(section, SECTION_CHARS)}", "i")]
         blocks.append(block)

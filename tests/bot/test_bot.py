@@ -456,6 +456,7 @@ def test_who_is_a_summary_with_a_page_per_document(engine, fake, data_dir):
     assert {b["text"] for b in summary.buttons} >= {"1. 161/KH-UBND", "2. 2516/KH-UBND"}
     assert "tiêu chí 8,9,10" not in summary.text and "tiêu chí 8,9,10" in page.text  # the clause, on its page
     assert "Mục:" in page.text and "đã kết thúc" in page.text  # its section; the plan ran to 2020
+    assert "(phối hợp; Sở Lao động, Thương binh và Xã hội chủ trì)" in page.text  # kept when a long clause is cut
     assert back.text == summary.text
     # the city's bureau, not another county's 27 duties
     assert "郴政办发〔2018〕18号" in zh.text and "牵头/负责" in zh.text and "绥宁" not in zh.text
