@@ -51,6 +51,12 @@ class Settings:
     chunk_max_tokens: int = 200
     chunk_min_chars: int = 40
 
+    # where passages are searched: "local" (bm25s and faiss in this process) or "milvus" (the build
+    # published to Milvus, index/milvus.py: a Milvus Lite file, or a server by URI, its token in MILVUS_TOKEN)
+    backend: str = field(default_factory=lambda: os.environ.get("POLICYQA_BACKEND", "local"))
+    milvus_uri: str = field(default_factory=lambda: os.environ.get("POLICYQA_MILVUS_URI", ""))  # "": <cache>/milvus.db
+    milvus_prefix: str = ""  # collections and aliases are named after it; "": one per index folder
+
     # retrieval
     candidates: int = 50  # per retriever, before fusion
     rrf_k: int = 10  # measured: 10 beats 20 and 60 on eval/sets and the BEIR dev sets (eval/README.md)

@@ -7,7 +7,9 @@ same answers.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import store
@@ -29,6 +31,7 @@ class Engine:
         self.embedder = embedder or Embedder.from_settings(self.settings)
         self._lock = threading.Lock()
         self._retriever: Retriever | None = None
+        self._milvus_backend = None
 
     @classmethod
     def open(
@@ -55,10 +58,31 @@ class Engine:
         return report
 
     def reload(self) -> None:
-        """Switch to the current build on disk (atomically for callers: one reference swap)."""
+        """Switch to the current build on disk (atomically for callers: one reference swap); on the
+        Milvus backend, the build is published there first when it is not yet."""
         stored = store.load(self.settings.index_dir, self.settings.index_signature())
+        if self.settings.backend == "milvus":
+            stored = self._milvus().attach(stored)
+        elif self.settings.backend != "local":
+            raise ValueError(f"unknown backend {self.settings.backend!r}; choose local or milvus")
         with self._lock:
             self._retriever = Retriever(stored, self.embedder, self.settings)
+
+    def _milvus(self):
+        """The Milvus deployment this engine publishes to and searches (made on first need)."""
+        if self._milvus_backend is None:
+            from .milvus import MilvusBackend
+
+            s = self.settings
+            index_key = hashlib.sha1(str(Path(s.index_dir).resolve()).encode()).hexdigest()[:10]
+            try:
+                self._milvus_backend = MilvusBackend(s.milvus_uri or str(s.cache_dir / "milvus.db"),
+                                                     prefix=s.milvus_prefix or f"policyqa_{index_key}")
+            except ImportError as exc:  # pymilvus is an extra: pip install 'policyqa[milvus]'
+                raise store.IndexMissingError(
+                    f"the milvus backend needs pymilvus ({exc}); install it with: pip install 'pymilvus[milvus_lite]'"
+                ) from exc
+        return self._milvus_backend
 
     @property
     def index(self) -> store.StoredIndex:

