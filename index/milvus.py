@@ -211,7 +211,7 @@ class MilvusLexical:
             search_params={"metric_type": "IP", "params": {"drop_ratio_search": 0.0}},
             filter=_among(among),
         )[0]
-        return [(int(h["id"]), float(h["distance"])) for h in found if h["distance"] > 0]
+        return _ranked((int(h["id"]), float(h["distance"])) for h in found if h["distance"] > 0)
 
     def scores(self, query_tokens: list[str], among: np.ndarray | None = None) -> np.ndarray | None:
         """BM25 scores as an array over texts: those of the best ``scores_limit`` (or of ``among``),
@@ -246,7 +246,13 @@ class MilvusDense:
             self.collection, data=[vector.tolist()], anns_field="vector", limit=limit, output_fields=[],
             search_params={"metric_type": "IP", "params": {"ef": 128}}, filter=_among(among),
         )[0]
-        return [(int(h["id"]), float(h["distance"])) for h in found]
+        return _ranked((int(h["id"]), float(h["distance"])) for h in found)
+
+
+def _ranked(hits) -> list[tuple[int, float]]:
+    """Best first, equal scores by number: as faiss and bm25s order them (two copies of a page
+    have the same vector, and which comes first decides which one an answer quotes)."""
+    return sorted(hits, key=lambda h: (-h[1], h[0]))
 
 
 def _among(ids: np.ndarray | None) -> str:

@@ -1,0 +1,179 @@
+"""The local backend (bm25s + faiss in the process) against Milvus (Milvus Lite, a local file), side by
+side at the bench sizes: publishing a build, adding one document, warm query latency, a serving
+process's cold start and peak RSS.
+
+    .venv/bin/python -m bench.run --sizes small,medium,large --no-peers --no-embed-sample   # the indexes
+    .venv/bin/python -m bench.backends                       # then this, over <cache>/bench-indexes
+    .venv/bin/python -m bench.backends --sizes small --queries 30
+
+Each size runs in its own child process per backend (its peak RSS is its own). Milvus Lite runs the
+Milvus engine in a process of its own, beside ours: its memory is not in our RSS (reported apart, as
+the Lite server's). "Adding one document" is an incremental local build plus, on Milvus, publishing
+that build: two new collections written whole and the aliases moved. Results: printed, and appended
+to bench/RESULTS.md under "Backends".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+REPO = Path(__file__).resolve().parent.parent
+QUESTION = "Hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào?"
+
+
+def _milvus_rss_mib() -> float:
+    """Resident memory of this process's children (the Milvus Lite server), from /proc."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == os.getpid():  # the parent pid
+                status = (stat.parent / "status").read_text()
+                total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")))
+        except (OSError, ValueError, IndexError, StopIteration):
+            continue
+    return total / 1024
+
+
+def run(size: str, backend: str, n_queries: int, uri: str) -> dict:
+    import resource
+
+    from index.config import Settings
+    from index.engine import Engine
+
+    from .run import questions
+    from .stats import latency_summary
+
+    base = Settings()
+    settings = base.with_(index_dir=Path(base.cache_dir) / "bench-indexes" / size, backend=backend, milvus_uri=uri)
+    out: dict = {"size": size, "backend": backend}
+    t = time.perf_counter()
+    engine = Engine(settings)
+    engine.reload()  # on Milvus: the build is published first (two collections written, aliases set)
+    out["open_s"] = time.perf_counter() - t
+    out["passages"] = len(engine.index.chunks)
+    qs = questions(size, n_queries)
+    for q in qs[:5]:
+        engine.ask(q)
+    lat_r, lat_a = [], []
+    for q in qs:
+        t = time.perf_counter()
+        engine.retrieve(q)
+        lat_r.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        engine.ask(q)
+        lat_a.append(time.perf_counter() - t)
+    out["retrieve"], out["answer"] = latency_summary(lat_r), latency_summary(lat_a)
+    out["serving_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if backend == "milvus":
+        out["milvus_server_rss_mib"] = _milvus_rss_mib()
+    return out
+
+
+def add_one(size: str, backend: str, uri: str) -> dict:
+    """Adding one document: the incremental build, and on Milvus its publication."""
+    import hashlib
+
+    from index.build import build_index
+    from index.config import Settings
+    from index.engine import Engine
+    from index.types import DocMeta, Document
+
+    from .corpora import source
+
+    base = Settings()
+    settings = base.with_(index_dir=Path(base.cache_dir) / "bench-indexes" / size, backend=backend, milvus_uri=uri)
+    engine = Engine(settings)
+    engine.reload()
+    good = [(p, d) for p, d in source(size, settings) if isinstance(d, Document)]
+    text = ("Kế hoạch thí điểm đo tốc độ số 98/KH-BENCH\nI. Mục tiêu\n1. Sở Thông tin và Truyền thông chủ trì "
+            f"việc đo thời gian thêm một văn bản (lần chạy {time.time():.0f}).")
+    new = Document("bench/backend-doc", text, DocMeta(title="Kế hoạch thí điểm đo tốc độ", lang="vi"),
+                   hashlib.sha256(text.encode()).hexdigest())
+    t = time.perf_counter()
+    build_index(settings, embedder=engine.embedder, source=good + [(Path("bench_backend.txt"), new)], progress=False)
+    built = time.perf_counter() - t
+    t = time.perf_counter()
+    engine.reload()
+    published = time.perf_counter() - t
+    return {"build_s": built, "publish_s": published, "total_s": built + published}
+
+
+def cold_start(size: str, backend: str, uri: str) -> tuple[float, float]:
+    """(seconds, peak RSS MiB) of a fresh `policyqa ask` process on ``backend``."""
+    from index.config import Settings
+
+    index_dir = Path(Settings().cache_dir) / "bench-indexes" / size
+    env = dict(os.environ, POLICYQA_INDEX=str(index_dir), POLICYQA_BACKEND=backend, POLICYQA_MILVUS_URI=uri)
+    t = time.perf_counter()
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "policyqa"), "ask", QUESTION], cwd=REPO, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t
+    return (seconds, usage.ru_maxrss / 1024) if os.waitstatus_to_exitcode(status) == 0 else (float("nan"),) * 2
+
+
+def _child(args: list[str]) -> dict:
+    done = subprocess.run([sys.executable, "-m", "bench.backends", *args], cwd=REPO, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench child {args} failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sizes", default="small,medium,large")
+    p.add_argument("--queries", type=int, default=100)
+    p.add_argument("--out", default=str(REPO / "bench" / "RESULTS.md"))
+    p.add_argument("--child", nargs=4, help=argparse.SUPPRESS)  # kind size backend uri
+    args = p.parse_args(argv)
+    if args.child:
+        kind, size, backend, uri = args.child
+        result = run(size, backend, args.queries, uri) if kind == "query" else add_one(size, backend, uri)
+        print(json.dumps(result))
+        return 0
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes.split(","):
+            for backend in ("local", "milvus"):
+                uri = str(Path(tmp) / f"{size}.db")
+                q = _child(["--child", "query", size, backend, uri, "--queries", str(args.queries)])
+                cold = min((cold_start(size, backend, uri) for _ in range(3)), key=lambda x: x[0])
+                add = _child(["--child", "add", size, backend, uri])
+                rows.append({**q, "cold_s": cold[0], "cold_rss_mib": cold[1], "add": add})
+                print(json.dumps(rows[-1]), file=sys.stderr)
+    lines = [
+        "",
+        "## Backends: local against Milvus Lite (`python -m bench.backends`)",
+        "",
+        "| size | backend | passages | open (publish) s | retrieve p50/p95 ms | answer p50/p95 ms | serving RSS MiB "
+        "| Milvus Lite server RSS MiB | cold start s (RSS MiB) | add one document s (build + publish) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        ms = lambda s: f"{s['p50_ms']:.0f} / {s['p95_ms']:.0f}"  # noqa: E731
+        lines.append(
+            f"| {r['size']} | {r['backend']} | {r['passages']:,} | {r['open_s']:.1f} | {ms(r['retrieve'])} | {ms(r['answer'])} "
+            f"| {r['serving_rss_mib']:.0f} | {r.get('milvus_server_rss_mib', 0):.0f} | {r['cold_s']:.1f} ({r['cold_rss_mib']:.0f}) "
+            f"| {r['add']['total_s']:.1f} ({r['add']['build_s']:.1f} + {r['add']['publish_s']:.1f}) |"
+        )
+    lines.append(f"\n{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores.")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    with open(args.out, "a", encoding="utf-8") as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
