@@ -152,8 +152,8 @@ _VIEWS_KEPT = 8
 
 
 def _per_build(cache: dict, stored: StoredIndex, make: Callable[[StoredIndex], object]):
-    """``make(stored)``, made once per build folder and kept for the last ``_VIEWS_KEPT`` builds."""
-    key = str(stored.path)
+    """``make(stored)``, made once per build folder (and backend) and kept for the last ``_VIEWS_KEPT``."""
+    key = f"{stored.path}|{type(stored.lexical).__name__}"  # a build searched locally or on Milvus
     with _VIEWS_LOCK:
         made = cache.get(key)
         if made is None:
