@@ -7,10 +7,10 @@ process's cold start and peak RSS.
     .venv/bin/python -m bench.backends --sizes small --queries 30
 
 Each size runs in its own child process per backend (its peak RSS is its own). Milvus Lite runs the
-Milvus engine in a process of its own, beside ours: its memory is not in our RSS (reported apart, as
-the Lite server's). "Adding one document" is an incremental local build plus, on Milvus, publishing
-that build: two new collections written whole and the aliases moved. Results: printed, and appended
-to bench/RESULTS.md under "Backends".
+Milvus engine inside our process, so its memory is in that RSS (a Milvus server's would not be).
+"Adding one document" is an incremental local build plus, on Milvus, publishing that build: two new
+collections written whole and the aliases moved. Results: printed, and appended to bench/RESULTS.md
+under "Backends".
 """
 
 from __future__ import annotations
@@ -29,20 +29,6 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 REPO = Path(__file__).resolve().parent.parent
 QUESTION = "Hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào?"
-
-
-def _milvus_rss_mib() -> float:
-    """Resident memory of this process's children (the Milvus Lite server), from /proc."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == os.getpid():  # the parent pid
-                status = (stat.parent / "status").read_text()
-                total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")))
-        except (OSError, ValueError, IndexError, StopIteration):
-            continue
-    return total / 1024
 
 
 def run(size: str, backend: str, n_queries: int, uri: str) -> dict:
@@ -75,8 +61,6 @@ def run(size: str, backend: str, n_queries: int, uri: str) -> dict:
         lat_a.append(time.perf_counter() - t)
     out["retrieve"], out["answer"] = latency_summary(lat_r), latency_summary(lat_a)
     out["serving_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    if backend == "milvus":
-        out["milvus_server_rss_mib"] = _milvus_rss_mib()
     return out
 
 
@@ -157,14 +141,14 @@ def main(argv: list[str] | None = None) -> int:
         "## Backends: local against Milvus Lite (`python -m bench.backends`)",
         "",
         "| size | backend | passages | open (publish) s | retrieve p50/p95 ms | answer p50/p95 ms | serving RSS MiB "
-        "| Milvus Lite server RSS MiB | cold start s (RSS MiB) | add one document s (build + publish) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| cold start s (RSS MiB) | add one document s (build + publish) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         ms = lambda s: f"{s['p50_ms']:.0f} / {s['p95_ms']:.0f}"  # noqa: E731
         lines.append(
             f"| {r['size']} | {r['backend']} | {r['passages']:,} | {r['open_s']:.1f} | {ms(r['retrieve'])} | {ms(r['answer'])} "
-            f"| {r['serving_rss_mib']:.0f} | {r.get('milvus_server_rss_mib', 0):.0f} | {r['cold_s']:.1f} ({r['cold_rss_mib']:.0f}) "
+            f"| {r['serving_rss_mib']:.0f} | {r['cold_s']:.1f} ({r['cold_rss_mib']:.0f}) "
             f"| {r['add']['total_s']:.1f} ({r['add']['build_s']:.1f} + {r['add']['publish_s']:.1f}) |"
         )
     lines.append(f"\n{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores.")
