@@ -71,11 +71,10 @@ class Settings:
     # nearest passage is within other_language_gap (centred cosine) of the nearest of all, its best
     # passages take these ranks (0-based) of the fused list. A question then reaches documents in
     # the other language even where its own language holds most documents and every lexical list,
-    # while the passages its own lists agree on keep the other ranks. The pool: nearest passages of
-    # any language searched for each language's list. Measured in eval/README.md
+    # while the passages its own lists agree on keep the other ranks. Each language's list is a
+    # dense search among its passages alone. Measured in eval/README.md
     other_language_slots: tuple[int, ...] = (1, 3)
     other_language_gap: float = 0.05
-    other_language_pool: int = 2000
     glossary_weight: float = 1.0  # BM25 over the question's terms in the other language
     reading_weight: float = 0.5  # BM25 over the corpus's words the question reads as (Sino-Vietnamese); measured 0.3 / 0.5 / 0.7 / 1 (eval/README.md)
     # BM25 over whole documents (hybrid): each passage gets its document's rank; scaled down by

@@ -111,9 +111,11 @@ class DenseIndex:
         """A question's vector as the passages are stored: less its language's mean, normalized."""
         return center(np.asarray(query, dtype=np.float32).reshape(1, -1), [lang], self.means)[0]
 
-    def search(self, query: np.ndarray, k: int, lang: str, among: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def search(self, query: np.ndarray, k: int, lang: str, among: np.ndarray | None = None,
+               language: str | None = None) -> list[tuple[int, float]]:
         """(passage index, cosine after centering) best first, for a question in ``lang``; with
-        ``among``, only those passages (one document's: faiss filters while it searches)."""
+        ``among``, only those passages (one document's, or one language's: faiss filters while it
+        searches). ``language`` names the language ``among`` holds, for a backend that filters by it."""
         if self.index.ntotal == 0:
             return []
         query = self.centred(query, lang).reshape(1, -1)

@@ -44,6 +44,9 @@ logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
 TOKEN_ENV = "MILVUS_TOKEN"
 INSERT_BATCH = 2000  # rows a request: a request is at most 64 MB
 MAX_LIMIT = 16384  # Milvus's largest top-k
+# BM25 scores fetched for the score array fusion reads (a ranked document's best passage): the best
+# this many passages; a ranked document with none among them is represented by its first passage
+SCORES_LIMIT = 1000
 _EMPTY = {0: 0.0}  # Milvus refuses an empty sparse row: a passage with no tokens scores 0 this way
 
 
@@ -182,7 +185,7 @@ def _bm25_rows(lexical: LexicalIndex) -> list[dict[int, float]]:
 class MilvusLexical:
     """BM25 over a collection's sparse rows; vocabulary and document frequencies from the build."""
 
-    def __init__(self, client: Any, collection: str, local: LexicalIndex, *, scores_limit: int = 1000):
+    def __init__(self, client: Any, collection: str, local: LexicalIndex, *, scores_limit: int = SCORES_LIMIT):
         self.client, self.collection, self.local = client, collection, local
         self.vocab, self.n_docs = local.vocab, local.n_docs
         self.scores_limit = scores_limit
@@ -237,14 +240,18 @@ class MilvusDense:
     def centred(self, query: np.ndarray, lang: str) -> np.ndarray:
         return self.local.centred(query, lang)
 
-    def search(self, query: np.ndarray, k: int, lang: str, among: np.ndarray | None = None) -> list[tuple[int, float]]:
-        if not len(self.local) or k <= 0:
+    def search(self, query: np.ndarray, k: int, lang: str, among: np.ndarray | None = None,
+               language: str | None = None) -> list[tuple[int, float]]:
+        """As ``DenseIndex.search``; a ``language`` is filtered on the passages' language field
+        rather than by listing ``among`` (half the corpus in one filter)."""
+        if not len(self.local) or k <= 0 or (among is not None and not len(among)):
             return []
         vector = self.centred(query, lang)
         limit = min(k, MAX_LIMIT, len(among) if among is not None else len(self.local))
+        where = f'lang == "{language}"' if language else _among(among)
         found = self.client.search(
             self.collection, data=[vector.tolist()], anns_field="vector", limit=limit, output_fields=[],
-            search_params={"metric_type": "IP", "params": {"ef": 128}}, filter=_among(among),
+            search_params={"metric_type": "IP", "params": {"ef": 128}}, filter=where,
         )[0]
         return _ranked((int(h["id"]), float(h["distance"])) for h in found)
 

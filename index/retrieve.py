@@ -106,6 +106,11 @@ class DocumentView:
     whole: np.ndarray  # document numbers that have a whole-document vector (StoredIndex.document_vectors) …
     whole_vectors: np.ndarray  # … and those vectors, centred as the passages are
     passage_langs: np.ndarray  # passage index → its document's language
+    by_lang: dict[str, np.ndarray]  # language → the passages of its documents
+
+    def passages_in(self, lang: str) -> np.ndarray:
+        """The passages of the documents in ``lang``."""
+        return self.by_lang.get(lang, np.array([], dtype=np.int64))
 
     @property
     def passages_per_document(self) -> float:
@@ -136,10 +141,11 @@ class DocumentView:
             [stored.documents[d].meta.lang for d in whole], stored.dense.means,
         )
         doc_langs = np.array([doc.meta.lang if doc else "" for doc in docs])
+        passage_langs = doc_langs[of_passage] if len(of_passage) else np.array([], dtype=str)
         return cls(
             ids, of_passage, passages, stored.document_lexical, {lang: n / total for lang, n in langs.items()}, split,
-            np.array([number[d] for d in whole], dtype=np.int64), whole_vectors,
-            doc_langs[of_passage] if len(of_passage) else np.array([], dtype=str),
+            np.array([number[d] for d in whole], dtype=np.int64), whole_vectors, passage_langs,
+            {lang: np.flatnonzero(passage_langs == lang) for lang in langs},
         )
 
 
@@ -239,11 +245,12 @@ class Retriever:
             # search over all of them already is over the other language's
             mixed = mode == "hybrid" and s.other_language_slots and query.lang in self.document_langs
             others = sorted(self.document_langs - {query.lang}) if mixed else []
-            # one search serves both: the nearest passages of any language, and of each other one
-            nearest = self.stored.dense.search(vector, min(len(self.stored.chunks), s.other_language_pool) if others else n, query.lang)
-            rankings["dense"] = nearest[:n]
-            langs = self.documents.passage_langs
-            rankings |= {f"dense:{lang}": [(i, v) for i, v in nearest if langs[i] == lang][:n] for lang in others}
+            rankings["dense"] = self.stored.dense.search(vector, n, query.lang)
+            # each other language's nearest passages, searched among that language's alone (faiss
+            # and Milvus filter while they search)
+            for other in others:
+                rankings[f"dense:{other}"] = self.stored.dense.search(
+                    vector, n, query.lang, among=self.documents.passages_in(other), language=other)
         # where the question's own words cannot match, the glossary list is the only lexical one and
         # speaks for the translated part only (measured on XQuAD: full weight outvotes dense)
         glossary = s.glossary_weight * (self.glossary_share(query) if own < 1 else 1.0)
