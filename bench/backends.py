@@ -37,8 +37,7 @@ def run(size: str, backend: str, n_queries: int, uri: str) -> dict:
     from index.config import Settings
     from index.engine import Engine
 
-    from .run import questions
-    from .stats import latency_summary
+    from .run import questions, warm_latency
 
     base = Settings()
     settings = base.with_(index_dir=Path(base.cache_dir) / "bench-indexes" / size, backend=backend, milvus_uri=uri)
@@ -48,18 +47,7 @@ def run(size: str, backend: str, n_queries: int, uri: str) -> dict:
     engine.reload()  # on Milvus: the build is published first (two collections written, aliases set)
     out["open_s"] = time.perf_counter() - t
     out["passages"] = len(engine.index.chunks)
-    qs = questions(size, n_queries)
-    for q in qs[:5]:
-        engine.ask(q)
-    lat_r, lat_a = [], []
-    for q in qs:
-        t = time.perf_counter()
-        engine.retrieve(q)
-        lat_r.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        engine.ask(q)
-        lat_a.append(time.perf_counter() - t)
-    out["retrieve"], out["answer"] = latency_summary(lat_r), latency_summary(lat_a)
+    out["retrieve"], out["answer"] = warm_latency(engine, questions(size, n_queries))
     out["serving_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -97,14 +85,10 @@ def cold_start(size: str, backend: str, uri: str) -> tuple[float, float]:
     """(seconds, peak RSS MiB) of a fresh `policyqa ask` process on ``backend``."""
     from index.config import Settings
 
+    from .run import cold_start_rss
+
     index_dir = Path(Settings().cache_dir) / "bench-indexes" / size
-    env = dict(os.environ, POLICYQA_INDEX=str(index_dir), POLICYQA_BACKEND=backend, POLICYQA_MILVUS_URI=uri)
-    t = time.perf_counter()
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "policyqa"), "ask", QUESTION], cwd=REPO, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t
-    return (seconds, usage.ru_maxrss / 1024) if os.waitstatus_to_exitcode(status) == 0 else (float("nan"),) * 2
+    return cold_start_rss(str(index_dir), QUESTION, POLICYQA_BACKEND=backend, POLICYQA_MILVUS_URI=uri)
 
 
 def _child(args: list[str]) -> dict:

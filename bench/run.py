@@ -60,6 +60,23 @@ def questions(size: str, n: int, seed: int = 0) -> list[str]:
 # ------------------------------------------------------------------------------------------------
 
 
+def warm_latency(engine, qs: list[str]) -> tuple[dict, dict]:
+    """Latency summaries of retrieval alone and of the full answer over ``qs``, after five warm-ups."""
+    from .stats import latency_summary
+
+    for q in qs[:5]:
+        engine.ask(q)
+    lat_r, lat_a = [], []
+    for q in qs:
+        t = time.perf_counter()
+        engine.retrieve(q)
+        lat_r.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        engine.ask(q)
+        lat_a.append(time.perf_counter() - t)
+    return latency_summary(lat_r), latency_summary(lat_a)
+
+
 class _CacheOnly:
     """An embedder that embeds for real, except passages listed as missing at the start of the
     run, which get random unit vectors (``--missing synthetic``: clearly not a quality setting)."""
@@ -190,21 +207,7 @@ def run_size(size: str, n_queries: int, missing: str) -> dict:
     # warm query latency, retrieval alone and the full answer
     engine = Engine(settings, embedder=real)
     engine.reload()
-    qs = questions(size, n_queries)
-    for q in qs[:5]:
-        engine.ask(q)
-    lat_r, lat_a = [], []
-    for q in qs:
-        t = time.perf_counter()
-        engine.retrieve(q)
-        lat_r.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        engine.ask(q)
-        lat_a.append(time.perf_counter() - t)
-    from .stats import latency_summary
-
-    out["retrieve"] = latency_summary(lat_r)
-    out["answer"] = latency_summary(lat_a)
+    out["retrieve"], out["answer"] = warm_latency(engine, questions(size, n_queries))
     out["query_peak_rss_mib"] = _peak_rss_mib()
 
     # adding one document to the built index (incremental: the rest comes from the previous build)
@@ -239,9 +242,9 @@ def _child(args: list[str]) -> tuple[dict, float]:
     return json.loads(data.decode().strip().splitlines()[-1]), usage.ru_maxrss / 1024
 
 
-def cold_start_rss(index_dir: str, question: str) -> tuple[float, float]:
-    """(seconds, peak RSS MiB) of a fresh `policyqa ask` process."""
-    env = dict(os.environ, POLICYQA_INDEX=index_dir)
+def cold_start_rss(index_dir: str, question: str, **env_more: str) -> tuple[float, float]:
+    """(seconds, peak RSS MiB) of a fresh `policyqa ask` process (``env_more``: more of its environment)."""
+    env = dict(os.environ, POLICYQA_INDEX=index_dir, **env_more)
     t = time.perf_counter()
     proc = subprocess.Popen([str(Path(sys.executable).parent / "policyqa"), "ask", question], cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

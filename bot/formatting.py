@@ -177,7 +177,8 @@ def _colon(lang: str) -> str:
 
 def _label(text: str, lang: str, tag: str = "b") -> list[Span]:
     """"Nguồn: " with the label and colon in ``tag`` and the space after it outside."""
-    return [Span(text + _colon(lang).rstrip(), tag), Span(" " if lang != "zh" else "")]
+    colon = _colon(lang)
+    return [Span(text + colon.rstrip(), tag), Span(colon[len(colon.rstrip()):])]
 
 
 def answer_blocks(record: AnswerRecord, ui: str | None = None) -> list[Block]:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from index.facts import query
+from index.facts.agencies import resolve as resolve_agency
 from index.facts.calendar import uid
 from index.types import DocMeta
 
@@ -40,10 +41,11 @@ class Reminder:
 def resolve(source, text: str) -> str | None:
     """What ``/remind TEXT`` subscribes to: "agency" when the facts name such an agency, "plan"
     when a document is named by number, place or title words, None when neither."""
-    if query.who(source, text).agencies:
+    store = query.open_store(source)
+    if resolve_agency(text, store.agencies()):
         return "agency"
     try:
-        query.select_docs(query.open_store(source), text)
+        query.select_docs(store, text)
     except LookupError:
         return None
     return "plan"

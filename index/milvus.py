@@ -205,7 +205,9 @@ class MilvusLexical:
 
     def search(self, query_tokens: list[str], k: int, among: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(text number, BM25 score) best first; texts sharing no token with the question left out."""
-        query = self._query(query_tokens)
+        return self._search(self._query(query_tokens), k, among)
+
+    def _search(self, query: dict[int, float], k: int, among: np.ndarray | None) -> list[tuple[int, float]]:
         if not query or k <= 0:
             return []
         limit = min(k, MAX_LIMIT, len(among) if among is not None else self.n_docs)
@@ -219,11 +221,12 @@ class MilvusLexical:
     def scores(self, query_tokens: list[str], among: np.ndarray | None = None) -> np.ndarray | None:
         """BM25 scores as an array over texts: those of the best ``scores_limit`` (or of ``among``),
         0 elsewhere; None when no text holds a question token."""
-        if not self._query(query_tokens):
+        query = self._query(query_tokens)
+        if not query:
             return None
         out = np.zeros(self.n_docs, dtype=np.float32)
         limit = len(among) if among is not None else self.scores_limit
-        for i, score in self.search(query_tokens, limit, among):
+        for i, score in self._search(query, limit, among):
             out[i] = score
         return out
 
