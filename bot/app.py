@@ -127,9 +127,12 @@ async def _post_init(application: Application) -> None:
     for question in WARM_UP_QUESTIONS:
         await svc.ask(question)
     # reminders before deadlines: looked for now (catching up after a restart), then every interval
+    # (with several workers each looks; the claim in the shared database sends each one once)
     interval = svc.settings.reminder_check_seconds
     application.job_queue.run_repeating(handlers.send_reminders, interval=interval, first=min(interval, 30.0),
                                         name="reminders")
+    every = svc.settings.index_check_seconds
+    application.job_queue.run_repeating(handlers.follow_index, interval=every, first=every, name="follow-index")
     for lang, code in (("vi", None), ("zh", "zh")):
         commands = [BotCommand(name, text) for name, text in STRINGS[lang]["commands"].items()]
         try:

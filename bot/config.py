@@ -54,6 +54,9 @@ class BotSettings:
     inline_cache_seconds: int = 300
     reminder_days: int = 7
     reminder_check_seconds: float = 3600.0
+    # how often the bot looks for a newer build of the index (another worker's upload, or
+    # `policyqa build` run beside it) and switches to it
+    index_check_seconds: float = 10.0
     max_subscriptions: int = 20
     # messages the bot sends into one private chat per second (Telegram: about one); 0 = no limit
     chat_max_per_second: float = 1.0

@@ -457,6 +457,14 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
             log.info("reminded chat %s of %s due %s", svc.storage.hash_id(r.subscription.chat_id), r.deadline, when)
 
 
+async def follow_index(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The job (every index_check_seconds): answer from a newer build when one was published
+    (another worker's upload, `policyqa build` beside the bot)."""
+    svc = services(context)
+    if await svc.in_worker(svc.engine.reload_if_newer):
+        log.info("switched to the newer index build: %d documents", len(svc.documents()))
+
+
 def _paging(svc: Services) -> listings.Paging:
     return listings.Paging(svc.settings.list_page_items, svc.settings.list_item_chars)
 

@@ -179,6 +179,9 @@ def build_index(
         "documents": described,
         "chunks": n_chunks,
         "skipped": [{"file": f, "reason": r} for f, r in skipped],
+        # the build this one only added documents to (its passages and documents numbered first):
+        # a remote backend then inserts the new rows instead of writing every row (index/milvus.py)
+        "appended_to": previous.path.name if appending else None,
     }
     t = time.perf_counter()
 

@@ -7,6 +7,7 @@ same answers.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import threading
 from pathlib import Path
@@ -23,6 +24,9 @@ from .types import Answer, Hit
 
 if TYPE_CHECKING:  # building pulls in every file reader (PDF, HTML, DOCX): answering needs none
     from .build import BuildReport
+
+
+BUILD_LOCK = "build.lock"
 
 
 class Engine:
@@ -53,7 +57,16 @@ class Engine:
         """Build or update the index, then answer from the new one."""
         from .build import build_index
 
-        report = build_index(self.settings, embedder=self.embedder, rebuild=rebuild, progress=progress)
+        index_dir = Path(self.settings.index_dir)
+        index_dir.mkdir(parents=True, exist_ok=True)
+        # one build at a time per index, across processes (several bot workers share it): the
+        # second starts from the first's result instead of both publishing from the same old one
+        with open(index_dir / BUILD_LOCK, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                report = build_index(self.settings, embedder=self.embedder, rebuild=rebuild, progress=progress)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
         self.reload()
         return report
 
@@ -67,6 +80,17 @@ class Engine:
             raise ValueError(f"unknown backend {self.settings.backend!r}; choose local or milvus")
         with self._lock:
             self._retriever = Retriever(stored, self.embedder, self.settings)
+
+    def reload_if_newer(self) -> bool:
+        """Switch to the current build on disk if it is not the one answering (a build by another
+        process); whether it switched."""
+        current = store.current_build(self.settings.index_dir)
+        with self._lock:
+            answering = self._retriever.stored.path.resolve() if self._retriever else None
+        if current is None or current == answering:
+            return False
+        self.reload()
+        return True
 
     def _milvus(self):
         """The Milvus deployment this engine publishes to and searches (made on first need)."""

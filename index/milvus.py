@@ -8,12 +8,21 @@ onto them: the engine's counterpart of the local store's symlink swap, so reader
 keep answering until the new one is in place.
 
 Per passage: its number (the primary key, as ``StoredIndex.chunks`` numbers them), document number,
-language, the centred e5 vector (``DenseIndex`` centres by language mean; the means stay with the
-local build), and BM25 as a sparse vector: each token's BM25 weight in that passage, exactly as our
-bm25s index holds it, so an inner product with the question's token counts is our BM25 score. (Milvus's
+language, the centred e5 vector (``DenseIndex`` centres by language mean: the means the rows were
+centred with are kept as a property of the collection, and questions are centred with them), and
+BM25 as a sparse vector: each token's term-frequency part of the BM25 weight in that passage, as our
+bm25s index holds it divided by the token's idf, so that an inner product with the question's token
+counts times their idf (computed in our process) is our BM25 score. (Milvus's
 own BM25 function reads text through its analyzers; with our tokens as its words, over the 158
 questions of dev and dev2, its first passage was ours for 96% but its top 10 the same as ours for
 only 28%: it counts idf and length its own way.)
+
+A build that only added documents to the published one (``appended_to`` in its manifest) is
+published by inserting the new rows into the published collections and renaming them after the new
+build; the aliases follow the rename. Its rows keep the published collection's centring means and
+their length normalization uses their own build's average length, so scores drift from a rebuild's
+by the change those averages see (a fraction of a percent for one document among thousands) until
+the next full build publishes every row anew.
 
 Fusion, answer selection and the facts stay in our process: `attach` returns the build with its
 ``lexical``, ``document_lexical`` and ``dense`` replaced by adapters with the same search methods,
@@ -22,6 +31,8 @@ which keep the build's vocabulary and document frequencies for what the answer s
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import os
 import re
@@ -48,6 +59,7 @@ MAX_LIMIT = 16384  # Milvus's largest top-k
 # this many passages; a ranked document with none among them is represented by its first passage
 SCORES_LIMIT = 1000
 _EMPTY = {0: 0.0}  # Milvus refuses an empty sparse row: a passage with no tokens scores 0 this way
+MEANS_PROPERTY = "policyqa.means"  # the language means a collection's vectors were centred with
 
 
 class MilvusBackend:
@@ -65,7 +77,10 @@ class MilvusBackend:
         return f"{self.prefix}_passages", f"{self.prefix}_documents"
 
     def collections(self, stored: StoredIndex) -> tuple[str, str]:
-        build = re.sub(r"\W", "_", stored.path.name)
+        return self._named(stored.path.name)
+
+    def _named(self, build: str) -> tuple[str, str]:
+        build = re.sub(r"\W", "_", build)
         return f"{self.prefix}_p_{build}", f"{self.prefix}_d_{build}"
 
     def current(self) -> str | None:
@@ -77,9 +92,17 @@ class MilvusBackend:
         them; the collections of the build they pointed at are dropped afterwards."""
         passages, documents = self.collections(stored)
         with self._lock:
-            self.write(stored)
             old = self.current()
             old_documents = self._alias_target(self.aliases[1])
+            parent = stored.manifest.get("appended_to")
+            appendable = parent and (old, old_documents) == self._named(parent) and not self.client.has_collection(passages)
+            if appendable and self._append(stored, old, old_documents):
+                # the published collections now hold this build: named after it, aliases and all
+                self.client.rename_collection(old, passages)
+                self.client.rename_collection(old_documents, documents)
+                log.info("milvus: the new documents' rows added; %s and %s published at %s", passages, documents, self.uri)
+                return
+            self.write(stored)
             for alias, name in zip(self.aliases, (passages, documents), strict=True):
                 if self._alias_target(alias) is None:
                     self.client.create_alias(name, alias)
@@ -98,6 +121,27 @@ class MilvusBackend:
         if not self.client.has_collection(documents):
             self._write_documents(documents, stored)
 
+    def _append(self, stored: StoredIndex, passages: str, documents: str) -> bool:
+        """Insert the rows ``stored`` has beyond those of the published collections (whose build
+        it extends); False, writing nothing, when it does not extend them."""
+        have_p, have_d = self._count(passages), self._count(documents)
+        if have_p > len(stored.chunks) or have_d > len(stored.documents):
+            return False
+        means = self.means(passages)
+        self._write_passages(passages, stored, start=have_p, means=means)
+        self._insert(documents, ({"id": i, "bm25": w} for i, w in
+                                 enumerate(_bm25_rows(stored.document_lexical, have_d), start=have_d)))
+        return True
+
+    def _count(self, name: str) -> int:
+        return int(self.client.query(name, filter="", output_fields=["count(*)"])[0]["count(*)"])
+
+    def means(self, passages: str) -> dict[str, np.ndarray]:
+        """The language means the collection's vectors were centred with."""
+        stored = self.client.describe_collection(passages).get("properties", {}).get(MEANS_PROPERTY, "{}")
+        return {lang: np.frombuffer(base64.b64decode(v), dtype=np.float32).copy()
+                for lang, v in json.loads(stored).items()}
+
     def attach(self, stored: StoredIndex) -> StoredIndex:
         """``stored`` searched on Milvus: published first when the aliases point elsewhere."""
         passages, documents = self.collections(stored)
@@ -109,7 +153,7 @@ class MilvusBackend:
             stored,
             lexical=MilvusLexical(self.client, self.aliases[0], stored.lexical),
             document_lexical=MilvusLexical(self.client, self.aliases[1], stored.document_lexical),
-            dense=MilvusDense(self.client, self.aliases[0], stored.dense),
+            dense=MilvusDense(self.client, self.aliases[0], stored.dense, self.means(passages)),
         )
 
     # -- writing --------------------------------------------------------------------------------
@@ -119,7 +163,7 @@ class MilvusBackend:
             return None  # (describing a missing alias would log an error before raising)
         return self.client.describe_alias(alias).get("collection_name")
 
-    def _create(self, name: str, dim: int | None, rows: int) -> None:
+    def _create(self, name: str, dim: int | None, rows: int, means: dict[str, np.ndarray] | None = None) -> None:
         from pymilvus import DataType
 
         schema = self.client.create_schema(auto_id=False)
@@ -136,17 +180,25 @@ class MilvusBackend:
             else:
                 index.add_index("vector", index_type="HNSW", metric_type="IP", params={"M": 32, "efConstruction": 80})
         self.client.create_collection(name, schema=schema, index_params=index, consistency_level="Strong")
+        if means is not None:
+            encoded = {lang: base64.b64encode(np.asarray(v, dtype=np.float32).tobytes()).decode() for lang, v in means.items()}
+            self.client.alter_collection_properties(name, properties={MEANS_PROPERTY: json.dumps(encoded)})
 
-    def _write_passages(self, name: str, stored: StoredIndex) -> None:
+    def _write_passages(self, name: str, stored: StoredIndex, *, start: int = 0,
+                        means: dict[str, np.ndarray] | None = None) -> None:
+        """The passages from number ``start`` on, centred with ``means`` (None: a new collection,
+        centred with the build's own means)."""
         from .retrieve import document_view
 
         view = document_view(stored)
-        langs = [str(x) for x in view.passage_langs]
-        vectors = center(np.asarray(stored.vectors, dtype=np.float32), langs, stored.dense.means)
-        weights = _bm25_rows(stored.lexical)
-        self._create(name, vectors.shape[1], len(stored.chunks))
-        rows = ({"id": i, "doc": int(view.of_passage[i]), "lang": langs[i], "vector": vectors[i].tolist(),
-                 "bm25": weights[i]} for i in range(len(stored.chunks)))
+        langs = [str(x) for x in view.passage_langs[start:]]
+        vectors = center(np.asarray(stored.vectors[start:], dtype=np.float32), langs,
+                         stored.dense.means if means is None else means)
+        weights = _bm25_rows(stored.lexical, start)
+        if means is None:
+            self._create(name, vectors.shape[1], len(stored.chunks), stored.dense.means)
+        rows = ({"id": start + i, "doc": int(view.of_passage[start + i]), "lang": langs[i],
+                 "vector": vectors[i].tolist(), "bm25": weights[i]} for i in range(len(langs)))
         self._insert(name, rows)
 
     def _write_documents(self, name: str, stored: StoredIndex) -> None:
@@ -167,15 +219,19 @@ class MilvusBackend:
         self.client.load_collection(name)
 
 
-def _bm25_rows(lexical: LexicalIndex) -> list[dict[int, float]]:
-    """Each text's BM25 weight per token id (bm25s keeps one column of postings per token)."""
+def _bm25_rows(lexical: LexicalIndex, start: int = 0) -> list[dict[int, float]]:
+    """From text ``start`` on, each text's BM25 weight per token id divided by the token's idf: the
+    part that depends on the text alone (bm25s keeps one column of postings per token, its length
+    the token's document frequency)."""
     s = lexical.model.scores
     n = int(s["num_docs"])
     indptr = np.asarray(s["indptr"])
-    matrix = sparse.csc_matrix((np.asarray(s["data"]), np.asarray(s["indices"]), indptr),
-                               shape=(n, len(indptr) - 1)).tocsr()
+    df = np.diff(indptr)
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))  # Lucene's, as LexicalIndex.idf: positive
+    data = np.asarray(s["data"], dtype=np.float64) / np.repeat(idf, df)
+    matrix = sparse.csc_matrix((data, np.asarray(s["indices"]), indptr), shape=(n, len(indptr) - 1)).tocsr()
     rows = []
-    for i in range(n):
+    for i in range(start, n):
         start, end = matrix.indptr[i], matrix.indptr[i + 1]
         row = {int(t): float(v) for t, v in zip(matrix.indices[start:end], matrix.data[start:end], strict=True) if v > 0}
         rows.append(row or dict(_EMPTY))
@@ -197,11 +253,13 @@ class MilvusLexical:
         return self.local.idf(token)
 
     def _query(self, tokens: list[str]) -> dict[int, float]:
-        counts: dict[int, float] = {}
+        """The question as a sparse vector: each token's idf, times its count (bm25s counts a
+        repeated token each time); the rows hold the rest of the weight."""
+        weights: dict[int, float] = {}
         for t in tokens:
-            if t and self.local.holds(t):  # bm25s counts a repeated token each time
-                counts[self.vocab[t]] = counts.get(self.vocab[t], 0.0) + 1.0
-        return counts
+            if t and self.local.holds(t):
+                weights[self.vocab[t]] = weights.get(self.vocab[t], 0.0) + self.local.idf(t)
+        return weights
 
     def search(self, query_tokens: list[str], k: int, among: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(text number, BM25 score) best first; texts sharing no token with the question left out."""
@@ -216,7 +274,8 @@ class MilvusLexical:
             search_params={"metric_type": "IP", "params": {"drop_ratio_search": 0.0}},
             filter=_among(among),
         )[0]
-        return _ranked((int(h["id"]), float(h["distance"])) for h in found if h["distance"] > 0)
+        # a row beyond this build's texts belongs to a newer build published meanwhile
+        return _ranked((int(h["id"]), float(h["distance"])) for h in found if h["distance"] > 0 and h["id"] < self.n_docs)
 
     def scores(self, query_tokens: list[str], among: np.ndarray | None = None) -> np.ndarray | None:
         """BM25 scores as an array over texts: those of the best ``scores_limit`` (or of ``among``),
@@ -234,14 +293,15 @@ class MilvusLexical:
 class MilvusDense:
     """Dense search on a collection of centred passage vectors (the language means stay local)."""
 
-    def __init__(self, client: Any, collection: str, local: DenseIndex):
-        self.client, self.collection, self.local, self.means = client, collection, local, local.means
+    def __init__(self, client: Any, collection: str, local: DenseIndex, means: dict[str, np.ndarray]):
+        self.client, self.collection, self.local, self.means = client, collection, local, means
 
     def __len__(self) -> int:
         return len(self.local)
 
     def centred(self, query: np.ndarray, lang: str) -> np.ndarray:
-        return self.local.centred(query, lang)
+        """The question centred as the collection's rows were (their means, not this build's)."""
+        return center(np.asarray(query, dtype=np.float32)[None, :], [lang], self.means)[0]
 
     def search(self, query: np.ndarray, k: int, lang: str, among: np.ndarray | None = None,
                language: str | None = None) -> list[tuple[int, float]]:
@@ -256,7 +316,7 @@ class MilvusDense:
             self.collection, data=[vector.tolist()], anns_field="vector", limit=limit, output_fields=[],
             search_params={"metric_type": "IP", "params": {"ef": 128}}, filter=where,
         )[0]
-        return _ranked((int(h["id"]), float(h["distance"])) for h in found)
+        return _ranked((int(h["id"]), float(h["distance"])) for h in found if h["id"] < len(self.local))
 
 
 def _ranked(hits) -> list[tuple[int, float]]:

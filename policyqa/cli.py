@@ -187,6 +187,8 @@ SERVICE_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def cmd_bot(args: argparse.Namespace) -> int:
+    import secrets
+
     from bot.app import run
     from bot.config import BotSettings, ConfigError
 
@@ -197,12 +199,23 @@ def cmd_bot(args: argparse.Namespace) -> int:
             webhook_port=args.port,
             data_dir=Path(args.data) if args.data else None,
         ).check()
+        if args.workers < 1:
+            raise ConfigError("--workers must be 1 or more")
+        if args.workers > 1 and not bot_settings.webhook_url:
+            raise ConfigError("several workers need --webhook-url: with long polling only one process may fetch updates")
     except ConfigError as exc:
         print(f"policyqa: {exc}", file=sys.stderr)
         return 2
     logging.getLogger("bot").setLevel(logging.INFO)  # a service says when it is ready and what it answers
     for handler in logging.getLogger().handlers:  # … and when: a service's every line is timed
         handler.setFormatter(logging.Formatter(SERVICE_LOG_FORMAT))
+    if args.workers > 1:
+        from bot import workers
+
+        # every worker registers the same webhook, so they must share its secret
+        secret = bot_settings.webhook_secret or secrets.token_urlsafe(32)
+        workers.run(_settings(args), bot_settings, args.workers, secret)
+        return 0
     engine = _open_engine(args)
     run(engine, bot_settings)
     return 0
@@ -414,6 +427,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--listen", metavar="ADDR", help="webhook: address to listen on (default: 0.0.0.0)")
     p.add_argument("--port", type=int, help="webhook: port to listen on (default: 8443)")
     p.add_argument("--data", metavar="DIR", help="bot data folder (default: POLICYQA_BOT_DATA or .policyqa/bot)")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="webhook: answer in N processes (default: 1); this one receives the updates and hands each "
+                   "to its chat's worker, which listens on 127.0.0.1 at --port + 1 + its number")
     p.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_bot)
 

@@ -4,6 +4,8 @@
         fake.push(fake.text_update(user, "câu hỏi"))
         [reply] = await fake.wait_for("sendMessage", chat_id=user["id"])
 
+``worker_bot`` runs `policyqa bot --workers N` as a process instead (bot/workers.py).
+
 This is what `Application.run_polling` does, spelled out so the test keeps the event loop:
 initialize, post_init, start, start_polling — and on the way out stop and shut down cleanly.
 """
@@ -13,6 +15,10 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -101,3 +107,57 @@ def captured_logs(level: int, fmt: str) -> Iterator[io.StringIO]:
 
 def services_of(application: Application) -> Services:
     return application.bot_data[SERVICES_KEY]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def worker_bot(fake: FakeTelegram, data_dir: Path, index_dir: Path, workers: int, *,
+               env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
+    """`policyqa bot --workers N` as a process, webhook at 127.0.0.1 pointed at the stand-in;
+    stopped (SIGTERM, as a service manager would) on the way out."""
+    port = free_port()
+    while any(_taken(port + 1 + n) for n in range(workers)):  # the workers' ports must be free too
+        port = free_port()
+    environ = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": fake.base_url,
+               "TELEGRAM_API_BASE_FILE_URL": fake.base_file_url, "POLICYQA_ADMIN_IDS": str(ADMIN_ID),
+               "POLICYQA_THROTTLE_BURST": "1000", "POLICYQA_CHAT_MAX_PER_SECOND": "0", **(env or {})}
+    command = [sys.executable, "-m", "policyqa.cli", "bot", "--index", str(index_dir), "--data", str(data_dir),
+               "--webhook-url", f"http://127.0.0.1:{port}/tg-hook", "--listen", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers)]
+    process = subprocess.Popen(command, env=environ, cwd=str(Path(__file__).resolve().parents[2]))
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _taken(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+async def deliver(fake: FakeTelegram, update: dict, timeout: float = 60.0) -> int:
+    """POST ``update`` to the webhook as Telegram does, again while it is refused with 503 (a
+    worker not listening yet, or restarting); the final status."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        status = await fake.deliver_webhook(update)
+        if status != 503 or time.monotonic() > deadline:
+            return status
+        await asyncio.sleep(0.5)

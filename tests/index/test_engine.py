@@ -125,3 +125,21 @@ def test_answering_never_imports_torch(engine):
                           cwd=str(Path(__file__).resolve().parents[2]))
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "[]"]
+
+
+def test_a_process_answers_from_a_build_another_process_published(fast_settings):
+    # several bot workers share one index: the one an admin uploads to builds, the others follow
+    from index.engine import Engine
+    from tests.conftest import HashingEmbedder
+
+    builder = Engine(fast_settings, embedder=HashingEmbedder())
+    builder.build(progress=False)
+    follower = Engine.open(fast_settings, embedder=HashingEmbedder())
+    assert follower.reload_if_newer() is False  # nothing newer: no reload
+    (fast_settings.corpus_dir / "thong-bao-moi.txt").write_text(
+        "Thông báo tuyển sinh lớp nghề điện dân dụng năm 2027\nHạn nộp hồ sơ: trước ngày 20/3/2027.", "utf-8")
+    builder.build(progress=False)
+    assert "thong-bao-moi.txt" not in follower.index.documents
+    assert follower.reload_if_newer() is True
+    assert "thong-bao-moi.txt" in follower.index.documents
+    assert follower.reload_if_newer() is False

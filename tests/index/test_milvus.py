@@ -70,3 +70,31 @@ def test_the_same_deployment_holds_each_index_apart(engine, milvus_engine, tmp_p
     other = MilvusBackend(milvus_engine.settings.milvus_uri, prefix="elsewhere")
     assert other.current() is None  # another prefix: another index's aliases
     assert milvus_engine._milvus().current().startswith(milvus_engine._milvus().prefix)
+
+
+def test_adding_a_document_inserts_only_its_rows_and_ranks_as_the_local_backend(engine, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(engine.settings.corpus_dir, corpus)
+    local = engine.settings.with_(corpus_dir=corpus, index_dir=tmp_path / "index")
+    settings = local.with_(backend="milvus", milvus_uri=str(tmp_path / "milvus.db"))
+    on_milvus = Engine.open(settings, build_if_missing=True, progress=False, embedder=engine.embedder)
+    backend = on_milvus._milvus()
+    before = backend.current()
+    rows = backend._count(before)
+
+    (corpus / "lam-dong-du-lich.txt").write_text(NEW_PLAN, encoding="utf-8")
+    on_milvus.build(progress=False)  # an update that only adds: its rows go into the published collections
+    added = len(on_milvus.index.chunks) - rows
+    assert 0 < added < rows
+    now = backend.current()
+    assert now != before and not backend.client.has_collection(before)  # renamed after the new build
+    assert backend._count(now) == rows + added
+    question = "Lâm Đồng có bao nhiêu điểm du lịch cộng đồng đạt chuẩn đến năm 2030?"
+    assert "40 điểm du lịch cộng đồng" in on_milvus.ask(question).text
+
+    in_process = Engine.open(local, embedder=engine.embedder)
+    questions = [json.loads(line)["question"] for line in (REPO_ROOT / "eval/sets/dev.jsonl").open(encoding="utf-8")]
+    differ = [q for q in questions if [h.chunk.chunk_id for h in in_process.retrieve(q, k=10)]
+              != [h.chunk.chunk_id for h in on_milvus.retrieve(q, k=10)]]
+    # the added rows keep the published centring and their own build's average length: near ties at most
+    assert len(differ) <= 3, differ
