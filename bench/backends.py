@@ -8,8 +8,8 @@ process's cold start and peak RSS.
 
 Each size runs in its own child process per backend (its peak RSS is its own). Milvus Lite runs the
 Milvus engine inside our process, so its memory is in that RSS (a Milvus server's would not be).
-"Adding one document" is an incremental local build plus, on Milvus, publishing that build: two new
-collections written whole and the aliases moved. Results: printed, and appended to bench/RESULTS.md
+"Adding one document" is an incremental local build plus, on Milvus, publishing that build: the new
+document's rows inserted into the published collections, which are renamed after the build. Results: printed, and appended to bench/RESULTS.md
 under "Backends".
 """
 
@@ -29,6 +29,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 REPO = Path(__file__).resolve().parent.parent
 QUESTION = "Hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào?"
+ADDED = "bench/backend-doc-"  # the documents "adding one document" adds, one a run
 
 
 def run(size: str, backend: str, n_queries: int, uri: str) -> dict:
@@ -68,12 +69,15 @@ def add_one(size: str, backend: str, uri: str) -> dict:
     engine = Engine(settings)
     engine.reload()
     good = [(p, d) for p, d in source(size, settings) if isinstance(d, Document)]
+    # the documents earlier runs added stay, so that this is an addition, not an edit or a removal
+    earlier = [(Path(d.doc_id), d) for d in engine.index.documents.values() if d.doc_id.startswith(ADDED)]
+    run_id = f"{time.time():.0f}"
     text = ("Kế hoạch thí điểm đo tốc độ số 98/KH-BENCH\nI. Mục tiêu\n1. Sở Thông tin và Truyền thông chủ trì "
-            f"việc đo thời gian thêm một văn bản (lần chạy {time.time():.0f}).")
-    new = Document("bench/backend-doc", text, DocMeta(title="Kế hoạch thí điểm đo tốc độ", lang="vi"),
+            f"việc đo thời gian thêm một văn bản (lần chạy {run_id}).")
+    new = Document(f"{ADDED}{run_id}", text, DocMeta(title="Kế hoạch thí điểm đo tốc độ", lang="vi"),
                    hashlib.sha256(text.encode()).hexdigest())
     t = time.perf_counter()
-    build_index(settings, embedder=engine.embedder, source=good + [(Path("bench_backend.txt"), new)], progress=False)
+    build_index(settings, embedder=engine.embedder, source=good + earlier + [(Path(new.doc_id), new)], progress=False)
     built = time.perf_counter() - t
     t = time.perf_counter()
     engine.reload()

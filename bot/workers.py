@@ -93,14 +93,11 @@ class Front:
     """The webhook's receiving end: passes each update to its chat's worker."""
 
     def __init__(self, workers: list[Worker], path: str):
-        from tornado.httpclient import AsyncHTTPClient
-
         self.workers, self.path = workers, path
-        self.client = AsyncHTTPClient()
 
     async def forward(self, body: bytes, secret: str | None) -> int:
         """Hand ``body`` (one update, JSON) to its worker; the status to answer Telegram with."""
-        from tornado.httpclient import HTTPClientError
+        from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
         try:
             update = json.loads(body)
@@ -113,7 +110,8 @@ class Front:
         if secret is not None:
             headers[SECRET_HEADER] = secret
         try:
-            response = await self.client.fetch(f"http://127.0.0.1:{worker.port}/{self.path}", method="POST",
+            # one client per event loop, kept by tornado: connections to the workers are reused
+            response = await AsyncHTTPClient().fetch(f"http://127.0.0.1:{worker.port}/{self.path}", method="POST",
                                                body=body, headers=headers, raise_error=False)
         except (OSError, HTTPClientError):
             return 503  # the worker is not listening (yet): Telegram tries again

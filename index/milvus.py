@@ -2,8 +2,8 @@
 
 The same client code talks to Milvus Lite (a local file, ``pymilvus[milvus_lite]``) and to a Milvus
 server or cluster (``http://host:19530``, its token from ``MILVUS_TOKEN``). A build is published as
-two collections, ``<prefix>_p_<build>`` (one row a passage) and ``<prefix>_d_<build>`` (one row a
-document), and made current by moving the aliases ``<prefix>_passages`` / ``<prefix>_documents``
+two collections, ``<prefix>_p2_<build>`` (one row a passage) and ``<prefix>_d2_<build>`` (one row a
+document; 2: ``ROWS_FORMAT``), and made current by moving the aliases ``<prefix>_passages`` / ``<prefix>_documents``
 onto them: the engine's counterpart of the local store's symlink swap, so readers of the old build
 keep answering until the new one is in place.
 
@@ -60,6 +60,9 @@ MAX_LIMIT = 16384  # Milvus's largest top-k
 SCORES_LIMIT = 1000
 _EMPTY = {0: 0.0}  # Milvus refuses an empty sparse row: a passage with no tokens scores 0 this way
 MEANS_PROPERTY = "policyqa.means"  # the language means a collection's vectors were centred with
+# what the rows hold, in the collections' names: a deployment written by an earlier version (rows
+# of whole BM25 weights, no means kept) is then written anew on attach instead of misread
+ROWS_FORMAT = 2
 
 
 class MilvusBackend:
@@ -81,7 +84,7 @@ class MilvusBackend:
 
     def _named(self, build: str) -> tuple[str, str]:
         build = re.sub(r"\W", "_", build)
-        return f"{self.prefix}_p_{build}", f"{self.prefix}_d_{build}"
+        return f"{self.prefix}_p{ROWS_FORMAT}_{build}", f"{self.prefix}_d{ROWS_FORMAT}_{build}"
 
     def current(self) -> str | None:
         """The passage collection the alias points at, if any."""

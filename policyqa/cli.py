@@ -419,7 +419,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "  TELEGRAM_WEBHOOK_SECRET      webhook secret token (default: a new random one each start)\n"
                        "  POLICYQA_ADMIN_IDS           comma-separated Telegram user ids allowed to upload, /reindex, /stats\n"
                        "  POLICYQA_BOT_DATA            chat settings and feedback database (default: .policyqa/bot)\n"
-                       "  POLICYQA_UPLOAD_MAX_MB, POLICYQA_THROTTLE_BURST, POLICYQA_THROTTLE_PER_MINUTE, POLICYQA_BOT_WORKERS",
+                       "  POLICYQA_BOT_WORKERS         threads answering questions in each process (default: 4)\n"
+                       "  POLICYQA_UPLOAD_MAX_MB, POLICYQA_THROTTLE_BURST, POLICYQA_THROTTLE_PER_MINUTE",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--webhook-url", metavar="URL",
                    help="receive updates at this public HTTPS URL instead of long polling; the local server "
