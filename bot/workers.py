@@ -26,6 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+from tornado.web import Application, RequestHandler
+
 from index.config import Settings
 
 from .config import BotSettings
@@ -97,8 +100,6 @@ class Front:
 
     async def forward(self, body: bytes, secret: str | None) -> int:
         """Hand ``body`` (one update, JSON) to its worker; the status to answer Telegram with."""
-        from tornado.httpclient import AsyncHTTPClient, HTTPClientError
-
         try:
             update = json.loads(body)
         except ValueError:
@@ -118,22 +119,20 @@ class Front:
         return 503 if response.code == 599 else response.code
 
 
-def _handler_class(front: Front):
-    from tornado.web import RequestHandler
+class _Forward(RequestHandler):
+    """Telegram's POST of one update: answered with what its worker answered."""
 
-    class Forward(RequestHandler):
-        async def post(self) -> None:
-            self.set_status(await front.forward(self.request.body, self.request.headers.get(SECRET_HEADER)))
+    def initialize(self, front: Front) -> None:
+        self.front = front
 
-    return Forward
+    async def post(self) -> None:
+        self.set_status(await self.front.forward(self.request.body, self.request.headers.get(SECRET_HEADER)))
 
 
 async def _serve(workers: list[Worker], bot: BotSettings, stopping: asyncio.Event) -> None:
-    from tornado.web import Application
-
     path = urlsplit(bot.webhook_url or "").path.strip("/")
     front = Front(workers, path)
-    server = Application([(rf"/{path}", _handler_class(front))]).listen(bot.webhook_port, bot.webhook_listen)
+    server = Application([(rf"/{path}", _Forward, {"front": front})]).listen(bot.webhook_port, bot.webhook_listen)
     log.info("front on %s:%d/%s, %d workers", bot.webhook_listen, bot.webhook_port, path, len(workers))
     try:
         while not stopping.is_set():
