@@ -27,7 +27,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench.bench_bot import QUESTIONS, is_answer  # noqa: E402
 from tests.bot.fake_telegram import FakeTelegram  # noqa: E402
-from tests.bot.harness import TOKEN, deliver, worker_bot  # noqa: E402
+from tests.bot.harness import TOKEN, child_pids, deliver, worker_bot  # noqa: E402
 
 
 def memory_mb(pid: int) -> tuple[float, float]:
@@ -38,10 +38,7 @@ def memory_mb(pid: int) -> tuple[float, float]:
 
 def serving_pids(front: int, workers: int) -> list[int]:
     """The processes that answer: the workers (children of the front), or the bot itself."""
-    if workers == 1:
-        return [front]
-    children = Path(f"/proc/{front}/task/{front}/children").read_text().split()
-    return [int(pid) for pid in children]
+    return [front] if workers == 1 else child_pids(front)
 
 
 async def one_round(index: Path, workers: int, m: int) -> dict:

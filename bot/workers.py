@@ -22,8 +22,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
@@ -65,7 +64,7 @@ class Worker:
     command: list[str]
     env: dict[str, str]
     process: subprocess.Popen | None = None
-    started: float = field(default=0.0)
+    started: float = 0.0
 
     def start(self) -> None:
         self.process = subprocess.Popen(self.command, env=self.env)
@@ -154,7 +153,7 @@ def run(settings: Settings, bot: BotSettings, workers: int, secret: str) -> None
     env = worker_env(settings, bot, secret)
     pool = [Worker(n, bot.webhook_port + 1 + n,
                    [sys.executable, "-m", "policyqa.cli", "bot", "--webhook-url", str(bot.webhook_url),
-                    "--listen", "127.0.0.1", "--port", str(bot.webhook_port + 1 + n), "--data", str(Path(bot.data_dir))],
+                    "--listen", "127.0.0.1", "--port", str(bot.webhook_port + 1 + n)],
                    env)
             for n in range(workers)]
 

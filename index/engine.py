@@ -62,11 +62,8 @@ class Engine:
         # one build at a time per index, across processes (several bot workers share it): the
         # second starts from the first's result instead of both publishing from the same old one
         with open(index_dir / BUILD_LOCK, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                report = build_index(self.settings, embedder=self.embedder, rebuild=rebuild, progress=progress)
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            report = build_index(self.settings, embedder=self.embedder, rebuild=rebuild, progress=progress)
         self.reload()
         return report
 

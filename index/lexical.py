@@ -67,12 +67,21 @@ class LexicalIndex:
             return []
         return top_k(scores, k)
 
+    def idfs(self) -> np.ndarray:
+        """Lucene's BM25 idf per token id, as the matrix's weights hold it."""
+        return lucene_idf(self.n_docs, self._df)
+
     def idf(self, token: str) -> float:
         """Lucene's BM25 idf; 0 for a token the corpus does not have."""
         if not self.holds(token):
             return 0.0
         df = int(self._df[self.vocab[token]])
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+
+
+def lucene_idf(n_docs: int, df: np.ndarray) -> np.ndarray:
+    """Lucene's BM25 idf (bm25s' "lucene" method), positive for every document frequency."""
+    return np.log(1 + (n_docs - df + 0.5) / (df + 0.5))
 
 
 class _BM25(bm25s.BM25):
@@ -89,7 +98,7 @@ class _BM25(bm25s.BM25):
         key, tf = np.unique(tokens.values.astype(np.int64) * max(n_docs, 1) + doc, return_counts=True)
         token, doc = np.divmod(key, max(n_docs, 1))
         df = np.bincount(token, minlength=n_vocab)
-        idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+        idf = lucene_idf(n_docs, df)
         avg_length = lengths.mean() if n_docs else 1.0
         tfc = tf / (self.k1 * ((1 - self.b) + self.b * lengths[doc] / avg_length) + tf)
         indptr = np.zeros(n_vocab + 1, dtype=np.int64)

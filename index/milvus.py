@@ -229,14 +229,12 @@ def _bm25_rows(lexical: LexicalIndex, start: int = 0) -> list[dict[int, float]]:
     s = lexical.model.scores
     n = int(s["num_docs"])
     indptr = np.asarray(s["indptr"])
-    df = np.diff(indptr)
-    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))  # Lucene's, as LexicalIndex.idf: positive
-    data = np.asarray(s["data"], dtype=np.float64) / np.repeat(idf, df)
+    data = np.asarray(s["data"], dtype=np.float64) / np.repeat(lexical.idfs(), np.diff(indptr))
     matrix = sparse.csc_matrix((data, np.asarray(s["indices"]), indptr), shape=(n, len(indptr) - 1)).tocsr()
     rows = []
     for i in range(start, n):
-        start, end = matrix.indptr[i], matrix.indptr[i + 1]
-        row = {int(t): float(v) for t, v in zip(matrix.indices[start:end], matrix.data[start:end], strict=True) if v > 0}
+        lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
+        row = {int(t): float(v) for t, v in zip(matrix.indices[lo:hi], matrix.data[lo:hi], strict=True) if v > 0}
         rows.append(row or dict(_EMPTY))
     return rows
 

@@ -12,13 +12,16 @@ initialize, post_init, start, start_polling — and on the way out stop and shut
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -110,8 +113,6 @@ def services_of(application: Application) -> Services:
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -143,8 +144,6 @@ def worker_bot(fake: FakeTelegram, data_dir: Path, index_dir: Path, workers: int
 
 
 def _taken(port: int) -> bool:
-    import socket
-
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
@@ -152,12 +151,14 @@ def _taken(port: int) -> bool:
 async def deliver(fake: FakeTelegram, update: dict, timeout: float = 60.0) -> int:
     """POST ``update`` to the webhook as Telegram does, again while it is refused with 503 (a
     worker not listening yet, or restarting); the final status."""
-    import asyncio
-    import time
-
     deadline = time.monotonic() + timeout
     while True:
         status = await fake.deliver_webhook(update)
         if status != 503 or time.monotonic() > deadline:
             return status
         await asyncio.sleep(0.5)
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes ``pid`` started (a bot front's workers)."""
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]

@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from pathlib import Path
 
 from bot.workers import Front, Worker, chat_of
 
 from .fake_telegram import FakeTelegram
-from .harness import TOKEN, deliver, free_port, worker_bot
+from .harness import TOKEN, child_pids, deliver, free_port, worker_bot
 
 
 def test_an_update_belongs_to_its_chat():
@@ -42,10 +41,6 @@ def _answered(fake: FakeTelegram, chat_id: int, quotes: list[str]) -> list[int]:
             for c in fake.calls_to("sendMessage") if _is_answer(c, chat_id)]
 
 
-def _children(pid: int) -> list[int]:
-    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-
 def test_two_workers_answer_every_chat_in_order_and_survive_a_crash(engine, tmp_path):
     async def scenario():
         with FakeTelegram(TOKEN) as fake, worker_bot(fake, tmp_path / "bot", engine.settings.index_dir, 2) as front:
@@ -63,7 +58,7 @@ def test_two_workers_answer_every_chat_in_order_and_survive_a_crash(engine, tmp_
             assert await fake.deliver_webhook(fake.new_update(**fake.text_update(lan, "hỏi")), secret=None) == 403
 
             # a worker dies: its chats' updates are refused until it is back, then answered
-            for pid in _children(front.pid):
+            for pid in child_pids(front.pid):
                 os.kill(pid, signal.SIGKILL)
             again = fake.new_update(**fake.text_update(minh, "郴州市养老机构的责任单位是哪些？"))
             assert await deliver(fake, again, timeout=120) == 200  # refused until it is back
