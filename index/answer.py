@@ -18,13 +18,12 @@ from __future__ import annotations
 import copy
 import math
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import abstain
 from .chunking import SHORT_LEAD_IN, document_head
-from .fields import asked_kinds, is_record, kinds_of_label, label_of, split_fields, states_nothing
+from .fields import asked_kinds, kinds_of_label, label_of, split_fields, states_nothing
 from .lang import glossary, rules, vi, zh
 from .lexical import LexicalIndex
 from .retrieve import Query
@@ -32,7 +31,7 @@ from .scorer import Scorer
 from .scorer import default as default_scorer
 from .sentences import split_clauses, split_sentences
 from .tokenize import normalize, tokenize
-from .types import Answer, Chunk, Citation, DocMeta, DocRef, Document, Hit
+from .types import Answer, Citation, DocMeta, DocRef, Document, Hit
 
 QTYPES = ("deadline", "responsibility", "eligibility", "amount", "target")
 MAX_ANSWER_CHARS = 300
@@ -565,37 +564,6 @@ def confidence(weights: _Weights, best: _Candidate, question: Question) -> float
     return best.coverage * (0.6 + 0.4 * key) * (0.7 + 0.3 * fact)
 
 
-Units = Callable[[str], Sequence[Chunk]]  # a document's passages, in order
-
-
-def _read(hits: list[Hit], documents: dict[str, Document], asks: frozenset[str], units_of: Units | None) -> list[Hit]:
-    """The passages answers are drawn from: the top ones, then the fields of their documents that
-    are labelled for what the question asks ("Thời hạn giải quyết" for "mất bao lâu?") when no top
-    passage is that field. A record's answer sits in a field of its own, which the question's words
-    rarely reach: they name the procedure, not the label."""
-    read = hits[:PASSAGES_READ]
-    if not asks or units_of is None:
-        return read
-    seen = {h.chunk.chunk_id for h in read}
-    docs: set[str] = set()
-    extra: list[Hit] = []
-    for hit in read:
-        doc_id = hit.chunk.doc_id
-        if doc_id in docs or not _is_record(documents[doc_id].text):
-            continue
-        docs.add(doc_id)
-        for chunk in units_of(doc_id):
-            if chunk.chunk_id not in seen and chunk.section and kinds_of_label(chunk.section[-1]) & asks:
-                seen.add(chunk.chunk_id)
-                extra.append(Hit(chunk=chunk, score=hit.score, ranks={}, scores={}))
-    return read + extra
-
-
-@lru_cache(maxsize=4096)
-def _is_record(text: str) -> bool:
-    return is_record([line.strip() for line in text.splitlines() if line.strip()])
-
-
 def answer(
     query: Query,
     hits: list[Hit],
@@ -604,7 +572,6 @@ def answer(
     documents: dict[str, Document],
     year: int,
     min_confidence: float | None = None,
-    units_of: Units | None = None,
     scorer: Scorer | None = None,
 ) -> Answer:
     """Pick the clause that answers ``query`` from ``hits``, or say that nothing was found: when
@@ -625,7 +592,7 @@ def answer(
             if quote not in hit.chunk.text:  # a line of the header or signature: no section of the cited passage
                 cite = replace(cite, section="", chunk_id=None)
             return Answer(query.text, query.lang, question.type, True, quote, [cite], hits)
-    reading = _reading(hits, documents, question, weights, scorer, units_of)
+    reading = _reading(hits, documents, question, weights, scorer)
     best, evidence = select(query, reading, documents)
     if best is None or scorer.evidence.probability(evidence) < threshold:
         return Answer(query.text, query.lang, question.type, False, lang_rules.NOT_FOUND, [], hits)
@@ -638,16 +605,15 @@ def answer(
 
 
 def candidates(query: Query, hits: list[Hit], lexical: LexicalIndex, documents: dict[str, Document], *,
-               scorer: Scorer | None = None, units_of: Units | None = None) -> Reading:
+               scorer: Scorer | None = None) -> Reading:
     """The question as the answer stage reads it, with every candidate, its features and score
     (eval/train_scorer.py learns from these)."""
-    return _reading(hits, documents, read_question(query.text), _Weights(query, lexical), scorer or default_scorer(),
-                    units_of)
+    return _reading(hits, documents, read_question(query.text), _Weights(query, lexical), scorer or default_scorer())
 
 
 def _reading(hits: list[Hit], documents: dict[str, Document], question: Question, weights: _Weights,
-             scorer: Scorer, units_of: Units | None) -> Reading:
-    read = _read(hits, documents, question.asks, units_of)
+             scorer: Scorer) -> Reading:
+    read = hits[:PASSAGES_READ]
     cands = _candidates(read, documents, lists=question.list)
     _score(cands, read, weights, question, documents, scorer)
     return Reading(question, weights, read, cands)

@@ -75,6 +75,8 @@ class Settings:
     # dense search among its passages alone. Measured in eval/README.md
     other_language_slots: tuple[int, ...] = (1, 3)
     other_language_gap: float = 0.05
+    # … and these ranks, however far, when the question names that language's country ("在越南…")
+    named_country_slots: tuple[int, ...] = (0, 1, 2)
     glossary_weight: float = 1.0  # BM25 over the question's terms in the other language
     reading_weight: float = 0.5  # BM25 over the corpus's words the question reads as (Sino-Vietnamese); measured 0.3 / 0.5 / 0.7 / 1 (eval/README.md)
     # BM25 over whole documents (hybrid): each passage gets its document's rank; scaled down by
@@ -94,6 +96,11 @@ class Settings:
     foreign_lexical_weight: float = 0.0
     # passages sharing more tokens than this are shown once, the others' documents named with it
     near_duplicate_jaccard: float = 0.8
+    # a record's field labelled for what the question asks ("Thời hạn giải quyết" for "mất bao
+    # lâu?") follows its document's first passage, for the first this-many documents of the list,
+    # at most asked_fields_per_document each: the question's words name the procedure, not the label
+    asked_field_documents: int = 2
+    asked_fields_per_document: int = 2
 
     # answering
     top_k: int = 10

@@ -164,7 +164,6 @@ class Engine:
             documents=retriever.stored.documents,
             min_confidence=self.settings.min_confidence,
             year=dt.date.today().year,
-            units_of=retriever.passages_of,
         )
         # deadline / responsibility questions: complete lists from the extracted facts (index/facts/)
         return answer_with_facts(reply, query.tokens, hits, stored=retriever.stored, idf=retriever.stored.lexical.idf,

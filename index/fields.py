@@ -58,6 +58,12 @@ def is_record(lines: list[str]) -> bool:
     return len(labels) >= MIN_RECORD_FIELDS and len(set(labels)) >= 3 and len(labels) >= MIN_RECORD_SHARE * len(lines)
 
 
+@lru_cache(maxsize=4096)
+def is_record_text(text: str) -> bool:
+    """``is_record`` over a document's text (cached: asked of the top documents for every question)."""
+    return is_record([line.strip() for line in text.splitlines() if line.strip()])
+
+
 def split_fields(line: str) -> list[str]:
     """A line of several fields ("Hình thức nộp: Trực tiếp; Thời hạn giải quyết: 30 Ngày") cut into
     one text per field; a line of one field (or none) as it is."""

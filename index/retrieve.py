@@ -25,8 +25,9 @@ import numpy as np
 from .config import Settings
 from .dense import center
 from .embedding import Embedder
+from .fields import asked_kinds, is_record_text, kinds_of_label
 from .fusion import add_bonus, add_group_ranking, fold_near_duplicates, margin_confidence, reciprocal_rank_fusion
-from .lang import glossary, question_lang, vi
+from .lang import glossary, names_country, question_lang, vi
 from .lang.sinoviet import ReadingBridge
 from .lexical import LexicalIndex, top_k
 from .store import StoredIndex
@@ -265,8 +266,13 @@ class Retriever:
         if dense_doc_weight > 0 and len(self.documents.whole):
             fused = self._add_dense_documents(fused, vector, query.lang, rankings["dense"], dense_doc_weight)
         for name, ranked in rankings.items():
-            if name.startswith("dense:") and near_enough(ranked, rankings["dense"], s.other_language_gap):
+            if not name.startswith("dense:"):
+                continue
+            if names_country(query.text, name.removeprefix("dense:")):
+                fused = reserve(fused, name, [i for i, _ in ranked], s.named_country_slots)
+            elif near_enough(ranked, rankings["dense"], s.other_language_gap):
                 fused = reserve(fused, name, [i for i, _ in ranked], s.other_language_slots)
+        fused = self._asked_fields(fused, query)
         raw = {name: dict(ranked) for name, ranked in rankings.items()}
         hits = [
             Hit(
@@ -299,11 +305,40 @@ class Retriever:
         rankings["dense"] = self.stored.dense.search(vector, s.candidates, query.lang, among=members)
         weights = {"bm25": s.bm25_weight, "glossary": s.glossary_weight, "readings": s.reading_weight,
                    "dense": self.dense_weight()}
-        fused = reciprocal_rank_fusion(rankings, weights=weights, k=s.rrf_k)
+        fused = self._asked_fields(reciprocal_rank_fusion(rankings, weights=weights, k=s.rrf_k), query)
         raw = {name: dict(ranked) for name, ranked in rankings.items()}
         return [Hit(chunk=self.stored.chunks[i], score=score, ranks=ranks,
                     scores={name: raw[name][i] for name in raw if i in raw[name]})
                 for i, score, ranks in fused[:k]]
+
+    def _asked_fields(self, fused: list[tuple[int, float, dict[str, int]]], query: Query) -> list[tuple[int, float, dict[str, int]]]:
+        """``fused`` with each of its first documents' fields labelled for what the question asks
+        moved up (or in) right after that document's first passage, with its score: the question
+        names the procedure ("trợ cấp hàng tháng … mất bao lâu?"), so its words reach the title
+        and conditions, rarely "Thời hạn giải quyết: 17 Ngày làm việc"."""
+        s, view = self.settings, self.documents
+        asks = asked_kinds(query.text)
+        if not asks or s.asked_field_documents <= 0:
+            return fused
+        out, seen, p = list(fused), set(), 0
+        while p < len(out) and len(seen) < s.asked_field_documents:
+            i, score, _ = out[p]
+            d = int(view.of_passage[i])
+            if d in seen:
+                p += 1
+                continue
+            seen.add(d)
+            if not is_record_text(self.stored.documents[view.ids[d]].text):
+                p += 1
+                continue
+            fields = [int(j) for j in view.passages[d] if j != i and (section := self.stored.chunks[j].section)
+                      and kinds_of_label(section[-1]) & asks][: s.asked_fields_per_document]
+            where = {entry[0]: n for n, entry in enumerate(out)}
+            moved = [(j, score, out[where[j]][2] if j in where else {}) for j in fields if where.get(j, p + 1) > p]
+            out = [entry for entry in out if entry[0] not in {j for j, _, _ in moved}]
+            out[p + 1 : p + 1] = moved
+            p += 1 + len(moved)
+        return out
 
     def _add_documents(self, fused, query: Query, bm25_scores: np.ndarray | None, weight: float):
         """Fold in BM25 over whole documents; a ranked document none of whose passages is a

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the corpus of 10 PRC laws used by the training question set ``laws.jsonl``.
+"""Build the corpus of 20 PRC laws used by the training question sets ``laws.jsonl`` and ``laws2.jsonl``.
 
     python3 eval/train/make_laws.py OUTDIR [--source PATH]
 
@@ -27,6 +27,17 @@ LAWS = [
     "中华人民共和国职业病防治法",
     "中华人民共和国食品安全法",
     "中华人民共和国个人信息保护法",
+    # second batch (laws2.jsonl)
+    "中华人民共和国治安管理处罚法",
+    "中华人民共和国兵役法",
+    "中华人民共和国退役军人保障法",
+    "中华人民共和国反家庭暴力法",
+    "中华人民共和国安全生产法",
+    "中华人民共和国土地管理法",
+    "中华人民共和国居民身份证法",
+    "中华人民共和国法律援助法",
+    "中华人民共和国医疗保障法",
+    "中华人民共和国国家赔偿法",
 ]
 
 

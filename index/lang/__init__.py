@@ -22,6 +22,12 @@ def question_lang(text: str) -> str:
     return "zh" if cjk_share(text) >= 0.3 else "vi"
 
 
+def names_country(text: str, lang: str) -> bool:
+    """Whether ``text`` names the country whose documents are in ``lang`` ("在越南…" for "vi")."""
+    folded = vi.fold(text).lower()
+    return any(name in folded for name in rules(lang).COUNTRY_NAMES)
+
+
 def rules(lang: str):
     """The language module for ``lang`` (Vietnamese for anything we have no rules for)."""
     return LANGS.get(lang, vi)

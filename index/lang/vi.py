@@ -435,7 +435,7 @@ ASKS: dict[str, tuple[str, ...]] = {
     "deadline": ("bao lau", "may ngay", "bao nhieu ngay", "bao nhieu gio", "may gio", "bao nhieu tieng",
                  "thoi han", "han chot", "cham nhat", "khi nao", "bao gio", "trong bao lau", "thoi gian"),
     "fee": ("le phi", "phi", "muc thu", "ton bao nhieu", "het bao nhieu", "mat bao nhieu tien", "nop bao nhieu",
-            "mien phi", "tinh phi"),
+            "mien phi", "tinh phi", "mat tien", "ton tien", "mat phi", "ton phi", "thu tien"),
     "benefit": ("muc tro cap", "tro cap bao nhieu", "duoc huong bao nhieu", "duoc ho tro bao nhieu", "muc ho tro",
                 "muc huong", "duoc bao nhieu tien"),
     "validity": ("hieu luc", "co gia tri", "thoi han su dung", "dung duoc bao lau"),
@@ -449,6 +449,10 @@ ASKS: dict[str, tuple[str, ...]] = {
     "method": ("bang cach nao", "hinh thuc nao", "truc tuyen", "buu chinh", "nop qua"),
     "result": ("duoc cap gi", "nhan duoc gi", "ket qua"),
 }
+
+# how a question names the country whose documents are in this language, in either language
+# (lower case, Vietnamese without diacritics): "在越南换驾驶证…" asks about Vietnamese documents
+COUNTRY_NAMES = ("viet nam", "越南")
 
 # between a label and its value ("Nguồn: …", "来源：…")
 COLON = ": "

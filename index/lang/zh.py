@@ -270,6 +270,10 @@ ASKS: dict[str, tuple[str, ...]] = {
     "result": ("拿到什么", "发什么"),
 }
 
+# how a question names the country whose documents are in this language, in either language
+# (lower case, Vietnamese without diacritics): "Theo luật Trung Quốc, …" asks about Chinese documents
+COUNTRY_NAMES = ("trung quoc", "trung hoa", "中国")
+
 # between a label and its value ("Nguồn: …", "来源：…")
 COLON = "："
 # a date as readers write it (ISO dates are for programs)

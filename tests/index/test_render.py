@@ -10,7 +10,8 @@ from index.render import answer_record, answer_text, format_date
 from index.retrieve import Retriever, prepare_query
 from index.types import Answer, Citation, DocMeta, DocRef
 
-from .test_retrieve import ConstantEmbedder, make_index
+from .stored import ConstantEmbedder
+from .test_retrieve import make_index
 
 CLAUSE = "Hồ sơ đề nghị khen thưởng gửi về Sở Lao động - Thương binh và Xã hội chậm nhất ngày 30/12 hàng năm."
 OTHER = "Sở Y tế phối hợp giám sát việc thực hiện tiêu chí 8, 9, 10."

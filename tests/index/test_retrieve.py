@@ -9,23 +9,18 @@ import numpy as np
 import pytest
 
 from index import retrieve
-from index.chunking import indexed_document_text
+from index.chunking import chunk_document
 from index.config import Settings
 from index.dense import DenseIndex
 from index.lexical import LexicalIndex
 from index.retrieve import Retriever, document_view, prepare_query
 from index.store import StoredIndex
-from index.tokenize import tokenize, tokenize_document, tokenize_question
+from index.tokenize import tokenize, tokenize_question
 from index.types import Chunk, DocMeta, Document
 
+from .stored import ConstantEmbedder, stored_index
+
 FILLER = "lorem ipsum"
-
-
-class ConstantEmbedder:
-    dim = 8
-
-    def embed_queries(self, texts):
-        return np.ones((len(texts), self.dim), np.float32) / np.sqrt(self.dim)
 
 
 def make_index(tmp_path: Path, docs: dict[str, tuple[str, list[str]]], metas: dict[str, DocMeta] | None = None) -> StoredIndex:
@@ -35,21 +30,7 @@ def make_index(tmp_path: Path, docs: dict[str, tuple[str, list[str]]], metas: di
         meta = (metas or {}).get(doc_id) or DocMeta(title="", lang=lang)
         documents[doc_id] = Document(doc_id, "\n".join(passages), meta, sha256=doc_id)
         chunks += [Chunk(f"{doc_id}#{i}", doc_id, i, text) for i, text in enumerate(passages)]
-    vectors = np.random.default_rng(0).normal(size=(len(chunks), ConstantEmbedder.dim)).astype(np.float32)
-    return StoredIndex(
-        path=tmp_path / f"build-{len(chunks)}-{'-'.join(docs)}",
-        manifest={},
-        documents=documents,
-        chunks=chunks,
-        vectors=vectors,
-        dense=DenseIndex.build(vectors, [documents[c.doc_id].meta.lang for c in chunks]),
-        lexical=LexicalIndex.build([tokenize(c.text) for c in chunks]),
-        # as the build makes it: each document with passages, in the order of its passages
-        document_lexical=LexicalIndex.build(
-            [tokenize_document(indexed_document_text(documents[d])) for d in dict.fromkeys(c.doc_id for c in chunks)]
-        ),
-        restorer=None,  # type: ignore[arg-type]
-    )
+    return stored_index(tmp_path / f"build-{len(chunks)}-{'-'.join(docs)}", documents, chunks)
 
 
 def test_a_document_holding_all_the_question_words_comes_first(tmp_path, monkeypatch):
@@ -261,3 +242,34 @@ def test_another_languages_passages_take_their_slots_and_no_more():
     # a near tie opens the slots; a clear lead of the question's own language does not
     assert near_enough([(20, 0.31)], [(10, 0.33)], gap=0.05)
     assert not near_enough([(20, 0.20)], [(10, 0.33)], gap=0.05)
+
+
+RECORD = """Thủ tục cấp lại giấy chứng nhận thương binh
+Tên thủ tục: Thủ tục cấp lại giấy chứng nhận thương binh
+Cấp thực hiện: Cấp Tỉnh
+Lĩnh vực: Người có công
+Cơ quan thực hiện: Bộ chỉ huy quân sự cấp tỉnh
+Đối tượng thực hiện: Thương binh bị mất hoặc hỏng giấy chứng nhận thương binh
+Thời hạn giải quyết: 20 Ngày làm việc
+Phí, lệ phí: Không
+Thành phần hồ sơ: Đơn đề nghị cấp lại giấy chứng nhận thương binh (Bản chính: 1)
+Kết quả thực hiện: Giấy chứng nhận thương binh được cấp lại
+Căn cứ pháp lý: Nghị định số 131/2021/NĐ-CP"""
+
+
+@pytest.mark.parametrize("question, label", [
+    ("Thương binh xin cấp lại giấy chứng nhận thì mất bao lâu?", "Thời hạn giải quyết"),
+    ("thuong binh xin cap lai giay chung nhan co mat tien khong", "Phí, lệ phí"),
+])
+def test_the_field_labelled_for_what_is_asked_follows_its_records_first_passage(tmp_path, question, label):
+    """The question's words name the procedure, so they reach its title and conditions; its kind
+    (how long, how much) names the field that answers."""
+    doc = Document("p.txt", RECORD, DocMeta(title="Thủ tục cấp lại giấy chứng nhận thương binh", lang="vi"), "0")
+    stored = stored_index(tmp_path / "p", {"p.txt": doc}, chunk_document(doc, max_tokens=200))
+
+    def labels(**settings) -> list[str]:
+        retriever = Retriever(stored, ConstantEmbedder(), Settings(dense_weight=0.0, **settings))
+        return [h.chunk.section[-1] if h.chunk.section else "" for h in retriever.search(retriever.query(question), k=3)]
+
+    assert labels()[1] == label
+    assert label not in labels(asked_field_documents=0)  # by its words alone it is not reached
