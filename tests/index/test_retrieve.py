@@ -273,3 +273,20 @@ def test_the_field_labelled_for_what_is_asked_follows_its_records_first_passage(
 
     assert labels()[1] == label
     assert label not in labels(asked_field_documents=0)  # by its words alone it is not reached
+
+
+@pytest.mark.parametrize("question, named", [
+    ("在越南换驾驶证要多少天？", "vi"),  # names Vietnam: the Vietnamese page first, however far its vector
+    ("换驾驶证要多少天？", "zh"),
+    ("Theo luật Trung Quốc, đổi bằng lái xe mất mấy ngày?", "zh"),
+    ("theo luat trung quoc doi bang lai xe mat may ngay", "zh"),
+])
+def test_a_question_naming_the_other_languages_country_gets_its_passages_first(tmp_path, question, named):
+    stored = make_index(tmp_path, {
+        "zh": ("zh", ["换领驾驶证 办理时限：十个工作日", "驾驶证 补领 材料：身份证"]),
+        "vi": ("vi", ["Đổi giấy phép lái xe: thời hạn giải quyết 5 ngày làm việc", "Đổi bằng lái xe cần hộ chiếu"]),
+    })
+    # no nearness: only the country the question names gives the other language its ranks
+    retriever = Retriever(stored, ConstantEmbedder(), Settings(other_language_gap=-1.0))
+    first = retriever.search(retriever.query(question), k=3)[0]
+    assert first.chunk.doc_id == named
