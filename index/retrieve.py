@@ -194,11 +194,6 @@ class Retriever:
         """The languages of at least ``min_lang_share`` of the documents."""
         return {lang for lang, share in self.documents.lang_share.items() if share >= self.settings.min_lang_share}
 
-    def passages_of(self, doc_id: str) -> list[Chunk]:
-        """A document's passages, in order."""
-        view = self.documents
-        return [self.stored.chunks[i] for i in view.passages[view.ids.index(doc_id)]]
-
     def lexical_weight(self, query: Query) -> float:
         """How much the question's own BM25 lists count: fully, unless no document of the index is
         in the question's language (its words are in another script and match only stray numbers)."""
