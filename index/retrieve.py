@@ -9,7 +9,10 @@ document's rank, and more when that document clearly leads the BM25 list). Dense
 less where documents are long: it tells documents apart better than the passages of one plan
 (``Retriever.dense_weight``). When no document of the index is in the question's language, the
 question's own words cannot match (other scripts), so its BM25 lists are noise: they get
-``foreign_lexical_weight`` and dense search decides.
+``foreign_lexical_weight`` and dense search decides. In a corpus of both languages the other
+language's nearest passages get a few ranks of their own (the first ones when the question names
+that language's country), and a record's field labelled for what the question asks follows the
+record's first passage.
 """
 
 from __future__ import annotations
