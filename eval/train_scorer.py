@@ -19,7 +19,8 @@ computes. The candidate model is a logistic regression over them: a candidate is
 quote holds an accepted answer (questions with no positive candidate teach nothing about choosing
 and are left out). The evidence model is a logistic regression over the chosen candidate's
 evidence features (its score by the new candidate model among them): positive when the question
-is answerable, its classes weighed evenly; its threshold is 0.5, where the two are equally likely. Features are standardized; the scaling is folded into the weights.
+is answerable, its classes weighed evenly; its threshold is 0.5, where the two are equally likely.
+Features are standardized; the scaling is folded into the weights.
 Deterministic (lbfgs, no sampling): a rerun writes the same file.
 """
 
