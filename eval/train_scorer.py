@@ -1,4 +1,5 @@
-"""Fit index/scorer.json: the answer stage's candidate model and its "nothing found" model.
+"""Fit index/scorer.json: the answer stage's candidate model, its "nothing found" model and the
+rerank model that weighs the reader (index/reader.py).
 
     .venv/bin/python -m eval.train_scorer            # fit, write index/scorer.json, print figures
     .venv/bin/python -m eval.train_scorer --check    # refit and say whether the shipped file matches
@@ -21,12 +22,18 @@ and are left out). The evidence model is a logistic regression over the chosen c
 evidence features (its score by the new candidate model among them): positive when the question
 is answerable, its classes weighed evenly; its threshold is 0.5, where the two are equally likely.
 Features are standardized; the scaling is folded into the weights.
-Deterministic (lbfgs, no sampling): a rerun writes the same file.
+
+The rerank model weighs the candidate model's score against the reader's (a softmax over each
+question's shortlist, as the candidate model): fitted on the questions of eval/train (all of
+READER_SETS) that the reader was not trained on (``reader_half``), since its scores on its own
+training questions would overstate it.
+Deterministic (lbfgs, no sampling; onnxruntime on CPU): a rerun writes the same file.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -36,9 +43,10 @@ from pathlib import Path
 
 import numpy as np
 
-from index.answer import _trim, candidates, doc_question, select
+from index.answer import _trim, candidates, doc_question, select, shortlist
 from index.config import REPO_ROOT, Settings
-from index.scorer import CANDIDATE_FEATURES, EVIDENCE_FEATURES, WEIGHTS_PATH, LinearModel, Scorer, default
+from index.reader import Reader, open_reader
+from index.scorer import CANDIDATE_FEATURES, EVIDENCE_FEATURES, RERANK_FEATURES, WEIGHTS_PATH, LinearModel, Scorer, default
 
 from .beir import cached_index_dir
 from .corpus_set import BUILDER_HASH_CHARS, build_once, run_builder
@@ -48,6 +56,8 @@ from .harness import open_engine
 TRAIN_DIR = REPO_ROOT / "eval" / "train"
 OWN_SETS = ("dev.jsonl", "dev2.jsonl", "calibration.jsonl")
 TRAIN_SETS = ("docs.jsonl", "laws.jsonl")
+# split by document between the reader's training (eval/train_reader.py) and the rerank model's
+READER_SETS = (*TRAIN_SETS, "docs_vi2.jsonl", "docs_zh2.jsonl", "laws2.jsonl")
 EVIDENCE_THRESHOLD = 0.5  # "nothing found" below this probability that the documents answer
 REGULARIZATION = 1.0  # sklearn's C (the evidence model; the candidate model's scale of PRIOR_STRENGTH)
 # The candidate model is pulled towards the hand-set ranking it replaces (0.5 coverage + 0.5
@@ -97,6 +107,13 @@ def ask_all(settings: Settings, sets: list[Path]) -> list[Asked]:
             hits = retriever.search(query, k=settings.top_k)
             out.append(Asked(item, query, hits, retriever.stored.lexical, retriever.stored.documents))
     return out
+
+
+def reader_half(item: QAItem) -> bool:
+    """Whether a question of eval/train trains the reader (python -m eval.train_reader) rather than
+    the rerank model that weighs it: by its document, so that one document's questions stay on one side."""
+    key = item.source or item.id
+    return int(hashlib.sha1(key.encode("utf-8")).hexdigest(), 16) % 2 == 0
 
 
 def _holds_answer(quote: str, item: QAItem) -> bool:
@@ -208,6 +225,37 @@ def fit(asked: list[Asked]) -> tuple[Scorer, dict]:
     return Scorer(candidate, evidence, threshold, about), figures
 
 
+def fit_rerank(unread: list[Asked], scorer: Scorer, reader: Reader) -> tuple[LinearModel, dict]:
+    """The rerank model over the reader's shortlists of ``unread`` (questions it was not trained on)."""
+    rows, labels, groups, first_right = [], [], [], []
+    for n, a in enumerate(unread):
+        if not a.item.answerable or not a.hits:
+            continue
+        r = candidates(a.query, a.hits, a.lexical, a.documents, scorer=scorer)
+        short = shortlist(a.query, r.cands, r.read, a.documents, reader)
+        good = [_holds_answer(_trim(c, r.weights, r.question), a.item) for c in short]
+        if not any(good):
+            continue
+        scores = reader.score(a.query.text, [c.reading for c in short])
+        rows += [[c.score, float(x)] for c, x in zip(short, scores)]
+        labels += good
+        groups += [n] * len(short)
+        first_right.append(good[0])
+    x, y, g = np.array(rows), np.array(labels), np.array(groups)
+    w, b = _fit_choice(x, y, g)
+    scores = x @ w + b
+    chosen = [y[g == q][np.argmax(scores[g == q])] for q in sorted(set(groups))]
+    figures = {"rerank_questions": len(chosen),
+               "rerank_words_first_right": round(float(np.mean(first_right)), 4),
+               "rerank_chosen_right": round(float(np.mean(chosen)), 4)}
+    return LinearModel(RERANK_FEATURES, tuple(float(v) for v in w), b), figures
+
+
+def _weights(scorer: Scorer) -> tuple:
+    models = (scorer.candidate, scorer.evidence, scorer.rerank)
+    return (*(m.to_dict() if m else None for m in models), round(scorer.threshold, 4))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.train_scorer", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=WEIGHTS_PATH, help="where to write the weights (default: index/scorer.json)")
@@ -219,8 +267,19 @@ def main(argv: list[str] | None = None) -> int:
     train = settings.with_(corpus_dir=corpus, index_dir=cached_index_dir("train", {"corpus": corpus.name}, settings))
     asked += ask_all(train, [TRAIN_DIR / s for s in TRAIN_SETS])
     scorer, figures = fit(asked)
+    reader = open_reader(settings.cache_dir, candidates=settings.reader_candidates,
+                         other_language=settings.reader_other_language)
+    if reader is None:
+        print("no reader (index/reader.py): the scorer is fitted without a rerank model", file=sys.stderr)
+    else:
+        unread = [a for a in ask_all(train, [TRAIN_DIR / s for s in READER_SETS]) if not reader_half(a.item)]
+        rerank, more = fit_rerank(unread, scorer, reader)
+        figures.update(more)
+        scorer = dataclasses.replace(scorer, rerank=rerank, about={
+            **scorer.about, "rerank_data": [f"eval/train/{s} (not the reader's half)" for s in READER_SETS], "fit": figures})
     print(json.dumps(figures, indent=1))
-    for name, model in (("candidate", scorer.candidate), ("evidence", scorer.evidence)):
+    models = (("candidate", scorer.candidate), ("evidence", scorer.evidence), ("rerank", scorer.rerank))
+    for name, model in ((n, m) for n, m in models if m is not None):
         print(f"{name} model (weight per feature, raw units):")
         for f, w in zip(model.features, model.weights):
             print(f"  {f:16} {w:+.3f}")
@@ -228,8 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"threshold {scorer.threshold}")
     if args.check:
         shipped = Scorer.load(args.out)
-        same = (shipped.candidate.to_dict(), shipped.evidence.to_dict(), round(shipped.threshold, 4)) == (
-            scorer.candidate.to_dict(), scorer.evidence.to_dict(), round(scorer.threshold, 4))
+        same = _weights(shipped) == _weights(scorer)
         print("the shipped weights " + ("match" if same else "DIFFER from") + " a refit")
         return 0 if same else 1
     scorer.save(args.out)

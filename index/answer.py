@@ -7,7 +7,7 @@ one learned model (index/scorer.py) over how much of the question it covers, whe
 kind of fact or is the field labelled for it, and how well its passage ranked. A second learned
 model says whether the documents answer at all; when they do not, the answer says so plainly.
 
-The steps: the question is read once into a ``Question`` (``read_question``: its type, what it
+The steps: the question, read once into ``Query.question`` (index/question.py: its type, what it
 asks for, the figures and years it names); ``candidates`` reads the passages into scored candidates
 (a ``Reading``); ``select`` takes the best with the evidence the second model weighs; ``answer``
 declines below the threshold or quotes it (``_trim``) with its citation.
@@ -23,9 +23,11 @@ from functools import lru_cache
 
 from . import abstain
 from .chunking import SHORT_LEAD_IN, document_head
-from .fields import asked_kinds, kinds_of_label, label_of, split_fields, states_nothing
+from .fields import kinds_of_label, label_of, split_fields, states_nothing
 from .lang import glossary, rules, vi, zh
 from .lexical import LexicalIndex
+from .question import Question
+from .reader import Reader
 from .retrieve import Query
 from .scorer import Scorer
 from .scorer import default as default_scorer
@@ -33,7 +35,6 @@ from .sentences import split_clauses, split_sentences
 from .tokenize import normalize, tokenize
 from .types import Answer, Citation, DocMeta, DocRef, Document, Hit
 
-QTYPES = ("deadline", "responsibility", "eligibility", "amount", "target")
 MAX_ANSWER_CHARS = 300
 # Credit for a question word found not in the sentence but around it: in its heading or section
 # (what the sentence is about), or only in the document's title and issuer (which plan, where).
@@ -42,23 +43,10 @@ DOCUMENT_CREDIT = 0.5
 PASSAGES_READ = 5  # answers are drawn from this many top passages
 MIN_TITLE_CHARS = 15  # a shorter text is no restated title
 LIST_ANSWER_CHARS = 380  # a list's lead-in with its items may run longer than one clause
+HEADING_QUOTED_CHARS = 80  # a longer heading is not quoted before its sentence; a list item's lead-in is
 _HEADING_LINE = re.compile(rf"^(?:{vi.ANSWER_HEADING_MARKER}|{zh.ANSWER_HEADING_MARKER})\s*\S")
 _ASKED = re.compile(r"[?？]\s*$")  # a sentence that asks
 _LIST_ITEM = re.compile(rf"^\s*(?:{vi.LIST_ITEM_MARKER}|{zh.LIST_ITEM_MARKER}|[a-zđ]\)|\(\d+\)|\d+\))\s*")
-
-
-def classify_question(question: str) -> str:
-    """deadline, responsibility, eligibility, amount, target or other, from cue phrases."""
-    is_zh = bool(zh.CJK_RUN.search(question))
-    text = normalize(question) if is_zh else vi.padded(question)
-    best, best_score = "other", 0
-    for qtype in QTYPES:
-        cues = zh.QUESTION_CUES[qtype] if is_zh else vi.QUESTION_CUES[qtype]
-        # longer cues are more specific: "tỷ lệ bao nhiêu" is a target, bare "bao nhiêu" an amount
-        score = sum(len(cue) for cue in cues if (cue in text if is_zh else f" {cue} " in text))
-        if score > best_score:
-            best, best_score = qtype, score
-    return best
 
 
 @dataclass
@@ -80,6 +68,12 @@ class _Candidate:
     def body(self) -> str:
         """What the candidate states: the sentence (a short lead-in with the one before it), its items."""
         return "\n".join(x for x in (self.before, self.text, *self.items) if x)
+
+    @property
+    def reading(self) -> str:
+        """What the reader reads with the question: the body under its document and heading
+        ("Thời hạn giải quyết: 15 Ngày" alone does not say of which procedure)."""
+        return "\n".join(x for x in (self.document, self.heading, self.body) if x)
 
 
 def _candidates(hits: list[Hit], documents: dict[str, Document], lists: bool = False) -> list[_Candidate]:
@@ -283,16 +277,6 @@ class _Present:
 _present = lru_cache(maxsize=4096)(_Present)
 
 
-def _wants_number(question: str) -> bool:
-    """"Bao nhiêu", "mấy", "多少", "几": the answer is a figure."""
-    if zh.CJK_RUN.search(question):
-        return any(cue in question for cue in zh.NUMBER_CUES)
-    folded = vi.padded(question)
-    return any(f" {cue} " in folded for cue in vi.NUMBER_CUES)
-
-
-_FIGURE_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _FIGURE = re.compile(r"(?<![A-Za-z0-9.])\d+(?:[.,/]\d+)*\s*(?:%|[^\W\d_]|[\u4e00-\u9fff])")
 _LEADING_MARKER = re.compile(rf"^\s*(?:{vi.ANSWER_HEADING_MARKER}|{vi.LIST_ITEM_MARKER}|{zh.LIST_ITEM_MARKER})\s*")
 
@@ -328,31 +312,6 @@ def _has_asked_figure(text: str, unit: str | None, lang: str) -> bool:
     return any(lang_rules.counts(text, form) for form in forms) if forms else _has_figure(text)
 
 
-@dataclass(frozen=True)
-class Question:
-    """The question as the answer stage reads it, once (``read_question``): its type, and what it
-    asks for besides: a figure (of what), a contact, a list, a document's number, a kind of field;
-    the figures and years it names."""
-
-    text: str = ""
-    lang: str = "vi"  # whose rules read it: "zh" when it holds Chinese characters
-    type: str = "other"  # deadline, responsibility, eligibility, amount, target or other
-    number: bool = False
-    unit: str | None = None  # what the figure counts, when the question says (index/lang asked_unit)
-    contact: str | None = None  # a web address, site, phone number or e-mail (index/lang asked_contact)
-    list: bool = False
-    reference: bool = False
-    exclude: frozenset[str] = frozenset()  # document numbers the question itself names
-    asks: frozenset[str] = frozenset()  # the kinds of labelled field it asks for (index/fields.py)
-    figures: frozenset[str] = frozenset()  # the figures it names ("2021", "65"), not documents' numbers
-    years: frozenset[str] = frozenset()  # those of them that are years
-    short_years: frozenset[str] = frozenset()  # years written short ("22年", "năm 22": 2022)
-
-    @property
-    def any(self) -> bool:
-        return self.number or self.list or self.reference or bool(self.contact)
-
-
 _URL = re.compile(r"https?://|www\.|\b[\w-]+\.(?:gov\.vn|com\.vn|org\.vn|edu\.vn|vn|gov\.cn|com\.cn|cn|com|org|net)\b")
 _PHONE = re.compile(r"(?<![\d.,/])(?:\(?\+?\d{2,4}\)?[\s.-]?)?\d{3,4}[\s.-]?\d{3,4}(?:[\s.-]?\d{2,4})?(?![\d.,/%])|\b12345\b")
 _YEARS = re.compile(r"^(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d$")
@@ -376,36 +335,6 @@ def _states_asked(text: str, question: Question) -> bool:
     if question.contact:
         return _has_contact(text, question.contact)
     return question.unit is None or _has_asked_figure(text, question.unit, question.lang)
-
-
-def read_question(text: str) -> Question:
-    """What the question asks for, read from its words once."""
-    is_zh = bool(zh.CJK_RUN.search(text))
-    lang = zh if is_zh else vi
-    padded = text if is_zh else vi.padded(text)
-    named = frozenset(normalize(m.group(0)) for mod in (vi, zh) for m in mod.DOC_REFERENCE.finditer(text))
-    number = _wants_number(text)
-    # the question's figures and years, not the numbers of documents it names
-    own = text
-    for mod in (vi, zh):
-        own = mod.DOC_REFERENCE.sub(" ", own)
-    figures = frozenset(_FIGURE_TOKEN.findall(own))
-    short_years = frozenset(m.group(1) for mod in (vi, zh) for m in mod.SHORT_YEAR.finditer(own))
-    return Question(
-        text=text,
-        lang="zh" if is_zh else "vi",
-        type=classify_question(text),
-        number=number,
-        unit=lang.asked_unit(text) if number else None,
-        contact=lang.asked_contact(text),
-        list=bool(lang.LIST_QUESTION.search(padded)),
-        reference=bool(lang.REFERENCE_QUESTION.search(padded)),
-        exclude=named,
-        asks=asked_kinds(text),
-        figures=figures,
-        years=frozenset(f for f in figures if _YEAR.match(f) or f in short_years),
-        short_years=short_years,
-    )
 
 
 def _has_reference(text: str, exclude: frozenset[str]) -> bool:
@@ -495,7 +424,10 @@ def _trim(c: _Candidate, weights: _Weights, question: Question) -> str:
     if c.items:
         return _list_text(c)
     text = c.text
-    if c.heading and not text.startswith(c.heading) and len(c.heading) < 80 and len(text) + len(c.heading) < MAX_ANSWER_CHARS:
+    # a list item completes its lead-in's sentence ("…thì bị phạt tù từ 07 năm đến 15 năm: a) Làm
+    # chết 03 người trở lên"): the lead-in is quoted with it, however long
+    short = len(c.heading) < HEADING_QUOTED_CHARS or bool(_LIST_ITEM.match(text))
+    if c.heading and not text.startswith(c.heading) and short and len(text) + len(c.heading) < MAX_ANSWER_CHARS:
         text = f"{c.heading}{' ' if _ASKED.search(c.heading) else ': '}{text}"
     if len(text) <= MAX_ANSWER_CHARS:
         return text
@@ -573,13 +505,15 @@ def answer(
     year: int,
     min_confidence: float | None = None,
     scorer: Scorer | None = None,
+    reader: Reader | None = None,
 ) -> Answer:
     """Pick the clause that answers ``query`` from ``hits``, or say that nothing was found: when
     the evidence model's probability that the documents answer is below ``min_confidence`` (None:
-    the threshold learned with the weights, index/scorer.json)."""
+    the threshold learned with the weights, index/scorer.json). With ``reader`` (index/reader.py)
+    the first candidates are also read together with the question."""
     scorer = scorer or default_scorer()
     threshold = scorer.threshold if min_confidence is None else min_confidence
-    question = read_question(query.text)
+    question = query.question
     lang_rules = rules(query.lang)
     weights = _Weights(query, lexical)
     if hits and (about := doc_question(query.text)):
@@ -592,7 +526,7 @@ def answer(
             if quote not in hit.chunk.text:  # a line of the header or signature: no section of the cited passage
                 cite = replace(cite, section="", chunk_id=None)
             return Answer(query.text, query.lang, question.type, True, quote, [cite], hits)
-    reading = _reading(hits, documents, question, weights, scorer)
+    reading = _reading(query, hits, documents, question, weights, scorer, reader)
     best, evidence = select(query, reading, documents)
     if best is None or scorer.evidence.probability(evidence) < threshold:
         return Answer(query.text, query.lang, question.type, False, lang_rules.NOT_FOUND, [], hits)
@@ -605,18 +539,47 @@ def answer(
 
 
 def candidates(query: Query, hits: list[Hit], lexical: LexicalIndex, documents: dict[str, Document], *,
-               scorer: Scorer | None = None) -> Reading:
+               scorer: Scorer | None = None, reader: Reader | None = None) -> Reading:
     """The question as the answer stage reads it, with every candidate, its features and score
     (eval/train_scorer.py learns from these)."""
-    return _reading(hits, documents, read_question(query.text), _Weights(query, lexical), scorer or default_scorer())
+    return _reading(query, hits, documents, query.question, _Weights(query, lexical),
+                    scorer or default_scorer(), reader)
 
 
-def _reading(hits: list[Hit], documents: dict[str, Document], question: Question, weights: _Weights,
-             scorer: Scorer) -> Reading:
+def _reading(query: Query, hits: list[Hit], documents: dict[str, Document], question: Question,
+             weights: _Weights, scorer: Scorer, reader: Reader | None) -> Reading:
     read = hits[:PASSAGES_READ]
     cands = _candidates(read, documents, lists=question.list)
     _score(cands, read, weights, question, documents, scorer)
+    if reader is not None and scorer.rerank is not None and cands:
+        _reread(query, cands, read, documents, reader, scorer)
     return Reading(question, weights, read, cands)
+
+
+def shortlist(query: Query, cands: list[_Candidate], hits: list[Hit], documents: dict[str, Document],
+              reader: Reader) -> list[_Candidate]:
+    """What the reader reads: the candidates the word features rank first, and the best of those
+    from documents in another language than the question's, which its words cannot reach."""
+    ranked = sorted(cands, key=lambda c: -c.score)
+    first = ranked[: reader.candidates]
+    other = [c for c in ranked[reader.candidates :]
+             if documents[hits[c.hit_index].chunk.doc_id].meta.lang != query.lang][: reader.other_language]
+    return first + other
+
+
+def _reread(query: Query, cands: list[_Candidate], hits: list[Hit], documents: dict[str, Document],
+            reader: Reader, scorer: Scorer) -> None:
+    """Each candidate's score by the rerank model: the candidate model's score with the reader's.
+    A candidate the reader did not read counts as read no better than the worst one it did."""
+    assert scorer.rerank is not None
+    short = shortlist(query, cands, hits, documents, reader)
+    scores = reader.score(query.text, [c.reading for c in short])
+    read = {id(c): float(s) for c, s in zip(short, scores)}
+    floor = min(read.values())
+    for c in cands:
+        c.features["lexical"] = c.score
+        c.features["reader"] = read.get(id(c), floor)
+        c.score = scorer.rerank.log_odds(c.features)
 
 
 @dataclass

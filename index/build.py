@@ -29,6 +29,7 @@ from .facts.store import add_facts, compatible, write_facts
 from .ingest import IngestError, Unchanged, iter_corpus
 from .lang import vi
 from .lexical import LexicalIndex, TokenIds
+from .reader import open_reader
 from .store import Segment
 from .tokenize import tokenize, tokenize_document
 from .types import Chunk, Document
@@ -193,6 +194,9 @@ def build_index(
 
     path = store.publish(settings.index_dir, write)
     seconds["write"] = time.perf_counter() - t
+    if settings.reader:
+        # exported here, where torch is loaded anyway, so that a serving process never needs it
+        open_reader(settings.cache_dir)
     seconds["total"] = time.perf_counter() - t0
     return BuildReport(path, len(current), n_chunks, len(unchanged), embedded, skipped, seconds, appending)
 

@@ -107,6 +107,13 @@ class Settings:
     # below this probability that the documents answer (index/scorer.py's evidence model) the reply
     # is "nothing found"; None: the threshold learned with the weights (index/scorer.json)
     min_confidence: float | None = None
+    # the reader (index/reader.py, a cross-encoder) reads the question with this many of the
+    # candidates the word features rank first, and this many more from passages in a language
+    # other than the question's. Off unless asked for (env POLICYQA_READER=1): it chooses better
+    # on documents nobody tuned for, at about three times the answer's latency (eval/README.md)
+    reader: bool = field(default_factory=lambda: os.environ.get("POLICYQA_READER", "0") == "1")
+    reader_candidates: int = 3
+    reader_other_language: int = 2
     # longer questions are cut to this before tokenizing and embedding (a pasted page must not
     # cost seconds; the model reads 512 tokens anyway)
     max_question_chars: int = 2000

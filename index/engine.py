@@ -19,6 +19,7 @@ from .config import Settings
 from .embedding import Embedder
 from .facts.answers import answer_with_facts
 from .lang import glossary, vi, zh
+from .reader import Reader, open_reader
 from .retrieve import Query, Retriever
 from .types import Answer, Hit
 
@@ -109,6 +110,13 @@ class Engine:
     def index(self) -> store.StoredIndex:
         return self._current().stored
 
+    def reader(self) -> Reader | None:
+        """The answer reader (index/reader.py), opened on first use; None when turned off or unavailable."""
+        s = self.settings
+        if not s.reader:
+            return None
+        return open_reader(s.cache_dir, candidates=s.reader_candidates, other_language=s.reader_other_language)
+
     def _current(self) -> Retriever:
         with self._lock:
             if self._retriever is None:
@@ -164,6 +172,7 @@ class Engine:
             documents=retriever.stored.documents,
             min_confidence=self.settings.min_confidence,
             year=dt.date.today().year,
+            reader=self.reader(),
         )
         # deadline / responsibility questions: complete lists from the extracted facts (index/facts/)
         return answer_with_facts(reply, query.tokens, hits, stored=retriever.stored, idf=retriever.stored.lexical.idf,

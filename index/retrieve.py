@@ -28,11 +28,12 @@ import numpy as np
 from .config import Settings
 from .dense import center
 from .embedding import Embedder
-from .fields import asked_kinds, is_record_text, kinds_of_label
+from .fields import is_record_text, kinds_of_label
 from .fusion import add_bonus, add_group_ranking, fold_near_duplicates, margin_confidence, reciprocal_rank_fusion
 from .lang import glossary, names_country, question_lang, vi
 from .lang.sinoviet import ReadingBridge
 from .lexical import LexicalIndex, top_k
+from .question import Question, read_question
 from .store import StoredIndex
 from .tokenize import tokenize, tokenize_document, tokenize_question
 from .types import Chunk, Hit
@@ -51,6 +52,7 @@ class Query:
     glossary_concepts: tuple[tuple[str, ...], ...] = ()  # those terms, as phrases: each concept's alternatives
     document_tokens: tuple[str, ...] = ()  # BM25 tokens for whole documents: ``tokens`` plus Chinese pairs
     read_as: tuple[str, ...] = ()  # the corpus's words in the other language the question reads as (index/lang/sinoviet.py)
+    question: Question = Question()  # what it asks for, read once (index/question.py)
 
     @property
     def glossary_terms(self) -> tuple[str, ...]:
@@ -93,6 +95,7 @@ def prepare_query(
         tuple(alternatives for _, alternatives in found),
         tuple(tokenize_document(text, question=True)),
         tuple(read_as),
+        read_question(text),
     )
 
 
@@ -315,7 +318,7 @@ class Retriever:
         names the procedure ("trợ cấp hàng tháng … mất bao lâu?"), so its words reach the title
         and conditions, rarely "Thời hạn giải quyết: 17 Ngày làm việc"."""
         s, view = self.settings, self.documents
-        asks = asked_kinds(query.text)
+        asks = query.question.asks
         if not asks or s.asked_field_documents <= 0:
             return fused
         out, seen, p = list(fused), set(), 0

@@ -9,6 +9,10 @@ Two logistic models over features index/answer.py computes (no language model):
   score and the question-level signals (figures the question names that the passage lacks, a
   place it never mentions, …); below ``threshold`` the reply is "nothing found".
 
+With the reader (index/reader.py, a cross-encoder that reads question and candidate together) a
+third model, ``rerank``, scores the candidates again by the candidate model's score and the
+reader's; the best by it is quoted. Whether anything answers stays the evidence model's call.
+
 The weights are fitted by ``python -m eval.train_scorer`` (its docstring says on which data) and
 stored in ``scorer.json`` beside this module, standardization folded in: a score is one dot product.
 """
@@ -41,6 +45,10 @@ EVIDENCE_FEATURES = (
     "asked_missing",  # the question asks for a figure or contact the candidate does not state
     "dense_top",  # the nearest passage's cosine to the question (after centring)
 )
+RERANK_FEATURES = (
+    "lexical",  # the candidate model's log-odds
+    "reader",  # the reader's score of question and candidate read together
+)
 
 
 @dataclass(frozen=True)
@@ -72,17 +80,22 @@ class Scorer:
     evidence: LinearModel
     threshold: float  # "nothing found" below this probability that the documents answer
     about: dict  # what it was trained on, and how it did there
+    rerank: LinearModel | None = None  # with the reader; None: fitted without one
 
     def save(self, path: Path = WEIGHTS_PATH) -> None:
         data = {"candidate": self.candidate.to_dict(), "evidence": self.evidence.to_dict(),
-                "threshold": round(self.threshold, 4), "about": self.about}
+                "threshold": round(self.threshold, 4)}
+        if self.rerank is not None:
+            data["rerank"] = self.rerank.to_dict()
+        data["about"] = self.about
         Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_PATH) -> Scorer:
         d = json.loads(Path(path).read_text("utf-8"))
+        rerank = LinearModel.from_dict(d["rerank"]) if "rerank" in d else None
         return cls(LinearModel.from_dict(d["candidate"]), LinearModel.from_dict(d["evidence"]),
-                   float(d["threshold"]), d.get("about", {}))
+                   float(d["threshold"]), d.get("about", {}), rerank)
 
 
 @lru_cache(maxsize=4)

@@ -56,12 +56,14 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def fast_settings(tmp_path: Path, corpus_copy: Path) -> Settings:
-    """Settings for a throwaway index with the hashing embedder (model name recorded as such)."""
+    """Settings for a throwaway index with the hashing embedder (model name recorded as such), and
+    answers chosen without the reader (it would need the real model in this throwaway cache)."""
     return Settings().with_(
         corpus_dir=corpus_copy,
         index_dir=tmp_path / "index",
         cache_dir=tmp_path / "cache",
         model=HashingEmbedder.name,
+        reader=False,
     )
 
 
