@@ -265,14 +265,17 @@ def main(argv: list[str] | None = None) -> int:
     asked = ask_all(settings, [SETS_DIR / s for s in OWN_SETS])
     corpus = train_corpus(settings)
     train = settings.with_(corpus_dir=corpus, index_dir=cached_index_dir("train", {"corpus": corpus.name}, settings))
-    asked += ask_all(train, [TRAIN_DIR / s for s in TRAIN_SETS])
+    trained = ask_all(train, [TRAIN_DIR / s for s in TRAIN_SETS])
+    asked += trained
     scorer, figures = fit(asked)
     reader = open_reader(settings.cache_dir, candidates=settings.reader_candidates,
                          other_language=settings.reader_other_language)
     if reader is None:
         print("no reader (index/reader.py): the scorer is fitted without a rerank model", file=sys.stderr)
     else:
-        unread = [a for a in ask_all(train, [TRAIN_DIR / s for s in READER_SETS]) if not reader_half(a.item)]
+        # TRAIN_SETS lead READER_SETS and are asked already: only the others are asked here
+        others = ask_all(train, [TRAIN_DIR / s for s in READER_SETS[len(TRAIN_SETS):]])
+        unread = [a for a in trained + others if not reader_half(a.item)]
         rerank, more = fit_rerank(unread, scorer, reader)
         figures.update(more)
         scorer = dataclasses.replace(scorer, rerank=rerank, about={
