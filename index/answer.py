@@ -40,6 +40,10 @@ MAX_ANSWER_CHARS = 300
 # (what the sentence is about), or only in the document's title and issuer (which plan, where).
 CONTEXT_CREDIT = 0.8
 DOCUMENT_CREDIT = 0.5
+# A question word the corpus never saw weighs this share of the question's rarest seen word: it is
+# the asker's own wording ("bao lâu", "因为", "孩子") as often as a thing the documents lack
+# (eval/README.md: 1.0, 0.5, 0.25, 0 measured)
+UNSEEN_WORD_WEIGHT = 0.5
 PASSAGES_READ = 5  # answers are drawn from this many top passages
 MIN_TITLE_CHARS = 15  # a shorter text is no restated title
 LIST_ANSWER_CHARS = 380  # a list's lead-in with its items may run longer than one clause
@@ -150,8 +154,9 @@ class _Weights:
     Chinese question about a Vietnamese plan; each concept once, found as any of its alternative
     terms); a sentence covers the question as well as it covers the better group. Chinese words
     count when their characters appear in the sentence, so "床位" still matches "床位数" whatever
-    jieba made of either. A word the corpus never saw weighs the most: a passage without it does
-    not answer the question.
+    jieba made of either. A word the corpus never saw weighs half as much as the question's rarest
+    seen word (``UNSEEN_WORD_WEIGHT``): a passage without it may not answer the question, or the
+    asker may word it otherwise.
     """
 
     def __init__(self, query: Query, lexical: LexicalIndex):
@@ -177,7 +182,7 @@ class _Weights:
     def _group(tokens, lexical: LexicalIndex) -> tuple[dict[str, float], dict[str, float]]:
         tokens = list(dict.fromkeys(tokens))
         top = max((lexical.idf(t) for t in tokens), default=1.0) or 1.0
-        words = {t: (lexical.idf(t) if lexical.holds(t) else top) for t in tokens if "_" not in t}
+        words = {t: (lexical.idf(t) if lexical.holds(t) else UNSEEN_WORD_WEIGHT * top) for t in tokens if "_" not in t}
         pairs = {t: lexical.idf(t) for t in tokens if "_" in t and lexical.holds(t)}
         return words, pairs, 1.0
 

@@ -550,3 +550,17 @@ def test_a_list_item_is_quoted_with_the_lead_in_it_completes():
     a = _ask_one_document("Phá thai trái phép làm chết người thì bị phạt thế nào?", [("Điều 316", clause)],
                           DocMeta(title="Bộ luật Hình sự", lang="vi"), min_confidence=0.0)
     assert "Làm chết người" in a.text and "07 năm đến 15 năm" in a.text
+
+
+def test_words_the_corpus_never_saw_do_not_outweigh_the_question_words_it_has():
+    """A citizen's own words ("bao lâu", "腿脚不好") are in no document: a sentence holding all the
+    question's other words still covers two thirds of it, so the answer is not declined for the wording."""
+    from index.answer import _Weights
+
+    texts = ["Thời hạn giải quyết cấp lại giấy chứng nhận thương binh: 20 ngày làm việc.",
+             "Hồ sơ gồm đơn đề nghị và bản sao giấy chứng nhận.", "Lệ phí: không."]
+    lexical = LexicalIndex.build([tokenize(t) for t in texts])
+    query = prepare_query("ông nội tôi là thương binh, lỡ đánh rơi giấy chứng nhận, cấp lại thì chờ bao lâu?", None)
+    unseen = [t for t in query.tokens if "_" not in t and not lexical.holds(t)]
+    assert len(unseen) >= 3  # the asker's story and "bao lâu"
+    assert _Weights(query, lexical).coverage(texts[0]) > 2 / 3
