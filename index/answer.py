@@ -44,6 +44,15 @@ DOCUMENT_CREDIT = 0.5
 # the asker's own wording ("bao lâu", "因为", "孩子") as often as a thing the documents lack
 # (eval/README.md: 1.0, 0.5, 0.25, 0 measured)
 UNSEEN_WORD_WEIGHT = 0.5
+# A glossary reading of the question speaks only for the words the glossary knew: a full match of it
+# is worth GLOSSARY_WORTH, plus the rest in proportion to the question's weight it translated
+GLOSSARY_WORTH = 0.4
+PAIR_SHARE = 0.2  # of coverage, for the question's word pairs ("thời_hạn") found together
+CLAUSE_FACT_BONUS = 0.3  # a long sentence is cut to its clause that covers the question, this more for the fact asked
+# confidence: coverage, less up to KEY_DISCOUNT for the question's rarest words missing, and up to
+# FACT_DISCOUNT for a missing fact of the kind asked
+KEY_DISCOUNT = 0.4
+FACT_DISCOUNT = 0.3
 PASSAGES_READ = 5  # answers are drawn from this many top passages
 MIN_TITLE_CHARS = 15  # a shorter text is no restated title
 LIST_ANSWER_CHARS = 380  # a list's lead-in with its items may run longer than one clause
@@ -176,7 +185,7 @@ class _Weights:
             figures = {t: w for t, w in own[0].items() if t[:1].isdigit()}
             translated = sum(w for t, w in own[0].items() if t in set(query.translated_from) or t in figures)
             share = translated / (sum(own[0].values()) or 1.0)
-            self.groups.append((_concepts(query, lexical) | figures, {}, 0.4 + 0.6 * share))
+            self.groups.append((_concepts(query, lexical) | figures, {}, GLOSSARY_WORTH + (1 - GLOSSARY_WORTH) * share))
 
     @staticmethod
     def _group(tokens, lexical: LexicalIndex) -> tuple[dict[str, float], dict[str, float]]:
@@ -205,7 +214,7 @@ class _Weights:
             score = found / (sum(words.values()) or 1.0)
             if pairs:
                 shared = sum(w for t, w in pairs.items() if t not in self.places and (found_in(t) or around(t)))
-                score = 0.8 * score + 0.2 * shared / (sum(pairs.values()) or 1.0)
+                score = (1 - PAIR_SHARE) * score + PAIR_SHARE * shared / (sum(pairs.values()) or 1.0)
             best = max(best, worth * score)
         return best
 
@@ -437,7 +446,7 @@ def _trim(c: _Candidate, weights: _Weights, question: Question) -> str:
     if len(text) <= MAX_ANSWER_CHARS:
         return text
     clauses = split_clauses(c.text)
-    scores = [weights.coverage(cl) + 0.3 * _fact_score(cl, question) for cl in clauses]
+    scores = [weights.coverage(cl) + CLAUSE_FACT_BONUS * _fact_score(cl, question) for cl in clauses]
     best = max(range(len(clauses)), key=lambda i: scores[i])
     lo = hi = best
     joiner = _joiner(c.text)
@@ -498,7 +507,7 @@ def confidence(weights: _Weights, best: _Candidate, question: Question) -> float
     body = best.body
     key = weights.key_coverage(body, f"{best.heading}\n{best.section}\n{best.document}")
     fact = _holds_fact(best, question) if (question.type != "other" or question.any) else 1.0
-    return best.coverage * (0.6 + 0.4 * key) * (0.7 + 0.3 * fact)
+    return best.coverage * (1 - KEY_DISCOUNT * (1 - key)) * (1 - FACT_DISCOUNT * (1 - fact))
 
 
 def answer(
