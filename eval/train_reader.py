@@ -1,7 +1,7 @@
 """Fit index/reader.npz: the reader (index/reader.py), a cross-encoder over the first layers of the
 bundled multilingual-e5-small that scores how well a candidate sentence answers a question.
 
-    .venv/bin/python -m eval.train_reader            # about 35 minutes on 2 cores; writes index/reader.npz
+    .venv/bin/python -m eval.train_reader            # about 40 minutes alone on 2 cores; writes index/reader.npz
     .venv/bin/python -m eval.train_reader --check    # refit and say whether it matches the shipped file
 
 Data: only what the project may ship (DEVELOPERS.md's data rule). Each question comes with
