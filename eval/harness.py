@@ -31,7 +31,7 @@ from . import beir as beir_mod
 from . import corpus_set
 from .datasets import CORPUS_BUILDER, QUESTIONS_FILE, QAItem, is_beir, is_corpus_set, load_qa
 from .memo import QueryMemo, prefetch_questions
-from .metrics import BEIR_KEYS, QA_KEYS, answer_correct, first_hit_rank, grouped, rank_scores
+from .metrics import BEIR_KEYS, QA_KEYS, abstain_auc, answer_correct, first_hit_rank, grouped, rank_scores
 from .report import write_report
 
 PASSAGES_KEPT = 10
@@ -62,6 +62,7 @@ def run_qa(engine: Engine, items: list[QAItem], *, retriever: str = "hybrid", pr
                 "cross_lingual": item.cross_lingual,
                 "answerable": item.answerable,
                 "found": answer.found,
+                "evidence": answer.evidence,
                 "rank": rank,
                 "scores": scores,
             }
@@ -183,7 +184,10 @@ def evaluate(
             rows[retriever], results[retriever] = run_qa(engine, items, retriever=retriever, progress=progress)
             seconds[retriever] = time.perf_counter() - t
     notes.append("Time: " + ", ".join(f"{k} {v:.0f} s" for k, v in seconds.items()) + ".")
-    metrics = {r: _metrics(str(dataset), r, rows[r], keys) for r in retrievers}
+    extra = {r: {"abstain_auc": abstain_auc(rows[r])} if keys is QA_KEYS else {} for r in retrievers}
+    metrics = {r: _metrics(str(dataset), r, rows[r], keys, **extra[r]) for r in retrievers}
+    if aucs := {r: e["abstain_auc"] for r, e in extra.items() if e.get("abstain_auc") is not None}:
+        notes.append("abstain_auc: " + ", ".join(f"{r} {v:.3f}" for r, v in aucs.items()) + ".")
     return write_outputs(Path(out), str(dataset), metrics, rows, results, notes=notes)
 
 
@@ -195,5 +199,7 @@ def summary_lines(top: dict) -> list[str]:
         o = m["overall"]
         keys = ("hit@1", "hit@5", "hit@10", "mrr@10", "ndcg@10", "answer_acc", "abstain_ok", "false_abstain")
         figures = ", ".join(f"{k} {o[k]:.3f}" for k in keys if o.get(k) is not None)
+        if m.get("abstain_auc") is not None:
+            figures += f", abstain_auc {m['abstain_auc']:.3f}"
         lines.append(f"{retriever:>6}: n={o['n']}  {figures}")
     return lines

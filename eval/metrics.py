@@ -70,6 +70,18 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
 
 
+def abstain_auc(rows: list[dict]) -> float | None:
+    """How well the evidence model's probability tells answerable questions from unanswerable ones,
+    whatever the threshold: the ROC AUC (1 separates them all, 0.5 is chance); None without both kinds.
+    Not one of EVAL_FORMAT.md's group keys: metrics.json holds it beside them, for the whole set."""
+    scored = [r for r in rows if r.get("evidence") is not None]
+    if len({r["answerable"] for r in scored}) < 2:
+        return None
+    from sklearn.metrics import roc_auc_score  # a dependency of sentence-transformers
+
+    return round(float(roc_auc_score([r["answerable"] for r in scored], [r["evidence"] for r in scored])), 4)
+
+
 def aggregate(rows: list[dict], keys: tuple[str, ...] = QA_KEYS) -> dict:
     """``n`` and the means of ``keys``: retrieval and answer figures over answerable rows,
     ``abstain_ok`` over unanswerable rows, ``false_abstain`` over answerable ones."""

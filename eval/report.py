@@ -18,7 +18,9 @@ of the first hit. ndcg@10: graded qrels (BEIR). doc_recall@5: a passage among th
 the gold document (QA). answer_acc: the direct answer (≤ 400 characters) contains an accepted answer.
 These are means over answerable questions (column "ans."). abstain_ok: share of unanswerable
 questions where the system said it found nothing; false_abstain: share of answerable ones where it
-wrongly did (lower is better). "–": no question behind the figure. Definitions:
+wrongly did (lower is better). abstain_auc (in the notes above, whole set): how well the evidence
+model's probability tells the answerable questions from the unanswerable ones whatever the
+threshold (ROC AUC: 1 is perfect, 0.5 chance). "–": no question behind the figure. Definitions:
 ../shared/EVAL_FORMAT.md."""
 
 

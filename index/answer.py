@@ -542,14 +542,15 @@ def answer(
             return Answer(query.text, query.lang, question.type, True, quote, [cite], hits)
     reading = _reading(query, hits, documents, question, weights, scorer, reader)
     best, evidence = select(query, reading, documents)
-    if best is None or scorer.evidence.probability(evidence) < threshold:
-        return Answer(query.text, query.lang, question.type, False, lang_rules.NOT_FOUND, [], hits)
+    p = scorer.evidence.probability(evidence) if best is not None else 0.0
+    if best is None or p < threshold:
+        return Answer(query.text, query.lang, question.type, False, lang_rules.NOT_FOUND, [], hits, evidence=p)
     quote = _trim(best, weights, question)
     best_hit = reading.read[best.hit_index]
     # the quoted passage may be republished verbatim in other plans: the citation names them too
     meta = documents[best_hit.chunk.doc_id].meta
     citations = [citation(best_hit, meta, quote, year, copies_named(best_hit, documents, (best.text, *best.items)))]
-    return Answer(query.text, query.lang, question.type, True, quote, citations, hits)
+    return Answer(query.text, query.lang, question.type, True, quote, citations, hits, evidence=p)
 
 
 def candidates(query: Query, hits: list[Hit], lexical: LexicalIndex, documents: dict[str, Document], *,

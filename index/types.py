@@ -108,3 +108,6 @@ class Answer:
     text: str  # the direct answer: a sentence or clause, or the "nothing found" message
     citations: list[Citation] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
+    # the evidence model's probability that the passages answer (index/scorer.py), whichever side of
+    # the threshold (a reply from the extracted facts keeps it); None for one from a document's header
+    evidence: float | None = None

@@ -14,6 +14,7 @@ from eval.datasets import QAItem
 from eval.metrics import (
     BEIR_KEYS,
     QA_KEYS,
+    abstain_auc,
     aggregate,
     answer_correct,
     distinct_documents,
@@ -110,6 +111,19 @@ def test_groups_hold_exactly_the_spec_keys_with_n():
     assert set(aggregate([], BEIR_KEYS)) == {"n", *BEIR_KEYS}
 
 
+def test_abstain_auc_says_how_well_the_evidence_tells_answerable_questions_apart():
+    def rows(answerable_evidence, unanswerable_evidence):
+        return ([_row() | {"evidence": e} for e in answerable_evidence]
+                + [_row(answerable=False, found=False) | {"evidence": e} for e in unanswerable_evidence])
+
+    assert abstain_auc(rows([0.9, 0.7, 0.6], [0.2, 0.5])) == 1.0  # every answerable one above
+    assert abstain_auc(rows([0.2, 0.5], [0.9, 0.7])) == 0.0
+    assert abstain_auc(rows([0.9, 0.3], [0.5])) == 0.5  # one above, one below: chance
+    assert abstain_auc(rows([0.9, 0.3], [])) is None  # no unanswerable question to tell apart
+    header = _row() | {"evidence": None}  # answered from a document's header: no evidence score
+    assert abstain_auc(rows([0.9], [0.2]) + [header]) == 1.0
+
+
 def test_hit_curve_rises_with_k():
     rows = [_row(rank=1), _row(rank=2), _row(rank=7), _row(rank=None), _row(answerable=False, found=False)]
     curve = hit_curve(rows)
@@ -130,7 +144,8 @@ class FakeEngine:
         self.modes.append(mode)
         hits = [Hit(Chunk(f"{d}#{i}", d, i, t, ("II", "2.1")), 1.0 / (i + 1)) for i, (d, t) in enumerate(self.passages[question])]
         text = self.answers.get(question)
-        return Answer(question, "vi", "deadline", text is not None, text or "Không tìm thấy.", [], hits[:k])
+        return Answer(question, "vi", "deadline", text is not None, text or "Không tìm thấy.", [], hits[:k],
+                      evidence=0.9 if text else 0.1)
 
 
 def test_run_qa_scores_retrieval_answers_and_abstention():
@@ -154,6 +169,7 @@ def test_run_qa_scores_retrieval_answers_and_abstention():
     assert rows[1]["rank"] is None and rows[1]["scores"]["doc_recall@5"] == 0.0
     assert rows[1]["scores"]["answer_acc"] == 0.0 and not rows[1]["found"]
     assert rows[2]["scores"] == {} and not rows[2]["found"]
+    assert [r["evidence"] for r in rows] == [0.9, 0.1, 0.1]  # the evidence model's probability, kept
     assert [r["id"] for r in results] == ["q1", "q2", "q3"]
     assert len(results[1]["passages"]) == 10  # k = 10 passages kept, in rank order
     p = results[0]["passages"][2]

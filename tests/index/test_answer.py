@@ -92,6 +92,12 @@ def test_weak_evidence_means_nothing_found(corpus):
     a = _ask("Thủ tục cấp giấy phép lái xe máy ở Đà Nẵng cần gì?", corpus, [0, 1, 2])
     assert not a.found
     assert "Không tìm thấy" in a.text and not a.citations
+    assert a.evidence is not None and a.evidence < default_scorer().threshold  # kept for calibration
+
+
+def test_an_answer_carries_the_evidence_it_was_given_on(corpus):
+    a = _ask("Sở Y tế có nhiệm vụ gì?", corpus, [1, 0])
+    assert a.found and a.evidence is not None and a.evidence >= default_scorer().threshold
 
 
 def test_not_found_is_said_in_the_questions_language(corpus):
