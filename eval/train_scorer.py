@@ -80,9 +80,10 @@ class Asked:
     documents: dict
 
 
-def train_corpus(settings: Settings) -> Path:
-    """eval/train/corpus, the ten laws (built by eval/train/make_laws.py) and the bundled plans in
-    one folder of the cache, made once per content of its sources (eval/corpus_set.py)."""
+def train_settings(settings: Settings) -> Settings:
+    """``settings`` over the fitting corpus and its own cached index: eval/train/corpus, the ten
+    laws (built by eval/train/make_laws.py) and the bundled plans in one folder of the cache, made
+    once per content of its sources (eval/corpus_set.py)."""
     copied = [*sorted((TRAIN_DIR / "corpus").glob("*.txt")), *sorted((REPO_ROOT / "corpus").glob("*.txt"))]
     builder = TRAIN_DIR / "make_laws.py"
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in (*copied, builder))).hexdigest()[:BUILDER_HASH_CHARS]
@@ -92,7 +93,8 @@ def train_corpus(settings: Settings) -> Path:
         for path in copied:
             shutil.copyfile(path, out / path.name)
 
-    return build_once(settings.cache_dir / "eval-corpora" / f"train-{digest}", fill)
+    corpus = build_once(settings.cache_dir / "eval-corpora" / f"train-{digest}", fill)
+    return settings.with_(corpus_dir=corpus, index_dir=cached_index_dir("train", {"corpus": corpus.name}, settings))
 
 
 def ask_all(settings: Settings, sets: list[Path]) -> list[Asked]:
@@ -263,8 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings()
     asked = ask_all(settings, [SETS_DIR / s for s in OWN_SETS])
-    corpus = train_corpus(settings)
-    train = settings.with_(corpus_dir=corpus, index_dir=cached_index_dir("train", {"corpus": corpus.name}, settings))
+    train = train_settings(settings)
     trained = ask_all(train, [TRAIN_DIR / s for s in TRAIN_SETS])
     asked += trained
     scorer, figures = fit(asked)

@@ -109,8 +109,9 @@ class Settings:
     min_confidence: float | None = None
     # the reader (index/reader.py, a cross-encoder) reads the question with this many of the
     # candidates the word features rank first, and this many more from passages in a language
-    # other than the question's. Off unless asked for (env POLICYQA_READER=1): it chooses better
-    # on documents nobody tuned for, at about three times the answer's latency (eval/README.md)
+    # other than the question's. Off unless asked for (env POLICYQA_READER=1): better on NCPQA and
+    # ALQAC, worse on dev2, no better on unseen_dev, at about three times the answer's latency
+    # (eval/README.md)
     reader: bool = field(default_factory=lambda: os.environ.get("POLICYQA_READER", "0") == "1")
     reader_candidates: int = 3
     reader_other_language: int = 2
