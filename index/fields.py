@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from .lang import rules, zh
 from .lang import vi
+from .tokenize import normalize
 
 # a question of the first kind is not asking for the second, though its cues say both: how long a
 # permit stays valid ("有效期是多长时间") is no processing time
@@ -88,10 +89,38 @@ def kinds_of_label(label: str) -> frozenset[str]:
                      if any((w in text) if script == "zh" else (f" {w} " in text) for w in words))
 
 
+def matched_cues(question: str, table: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[str, bool]]]:
+    """The cues of each kind in ``table`` that ``question`` holds, each with whether it asks.
+
+    A cue asks when it holds a word that asks ("bao lâu", "哪个部门") or one follows it closely
+    ("lệ phí bao nhiêu", "材料有哪些"; each language's ASKING); a cue without ("thẩm quyền", "giấy
+    tờ", "材料") may only name what the question is about: "Tố cáo … thuộc thẩm quyền … thì thời hạn
+    giải quyết là bao lâu?" names an agency but asks for a deadline."""
+    script = "zh" if zh.CJK_RUN.search(question) else "vi"
+    lang = rules(script)
+    text = normalize(question) if script == "zh" else vi.padded(question)
+    found: dict[str, list[tuple[str, bool]]] = {}
+    for kind, cues in table.items():
+        for cue in cues:
+            needle = cue if script == "zh" else f" {cue} "
+            ends = [m.end() for m in re.finditer(re.escape(needle), text)]
+            if not ends:
+                continue
+            if script == "zh":
+                after = [text[e : e + lang.ASKING_REACH] for e in ends]
+            else:  # the words after it, space-padded as the pattern wants them
+                after = [" " + " ".join(text[e - 1 :].split()[: lang.ASKING_REACH]) + " " for e in ends]
+            asks = bool(lang.ASKING.search(needle)) or any(lang.ASKING.search(a) for a in after)
+            found.setdefault(kind, []).append((cue, asks))
+    return found
+
+
 def asked_kinds(question: str) -> frozenset[str]:
-    """What a question asks for, by its cues: {"deadline"} for "… mất bao lâu?", "要提前多久"."""
-    script = _script(question)
-    text = question if script == "zh" else vi.padded(question)
-    kinds = {kind for kind, cues in rules(script).ASKS.items()
-             if any((c in text) if script == "zh" else (f" {c} " in text) for c in cues)}
-    return frozenset(kinds - {k for kind in kinds for k in SUPERSEDES.get(kind, ())})
+    """What a question asks for, by its cues: {"deadline"} for "… mất bao lâu?", "要提前多久"; only
+    the kinds whose cues ask (``matched_cues``) when any does ("Giấy tờ cũ … mấy ngày có kết quả?"
+    asks for a deadline, not papers or a result)."""
+    found = matched_cues(question, rules("zh" if zh.CJK_RUN.search(question) else "vi").ASKS)
+    # a narrower kind named anywhere rules out the wider one ("有效期是多长时间")
+    found = {kind: cues for kind, cues in found.items() if not any(kind in SUPERSEDES.get(k, ()) for k in found)}
+    asking = {kind for kind, cues in found.items() if any(asks for _cue, asks in cues)}
+    return frozenset(asking or found)

@@ -11,25 +11,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .fields import asked_kinds
+from .fields import asked_kinds, matched_cues
 from .lang import vi, zh
 from .tokenize import normalize
 
 QTYPES = ("deadline", "responsibility", "eligibility", "amount", "target")
+ASKING_WEIGHT = 2  # a type cue that asks counts this many times its length
 
 
 def classify_question(question: str) -> str:
     """deadline, responsibility, eligibility, amount, target or other, from cue phrases."""
-    is_zh = bool(zh.CJK_RUN.search(question))
-    text = normalize(question) if is_zh else vi.padded(question)
-    best, best_score = "other", 0
-    for qtype in QTYPES:
-        cues = zh.QUESTION_CUES[qtype] if is_zh else vi.QUESTION_CUES[qtype]
-        # longer cues are more specific: "tỷ lệ bao nhiêu" is a target, bare "bao nhiêu" an amount
-        score = sum(len(cue) for cue in cues if (cue in text if is_zh else f" {cue} " in text))
-        if score > best_score:
-            best, best_score = qtype, score
-    return best
+    table = (zh if zh.CJK_RUN.search(question) else vi).QUESTION_CUES
+    # longer cues are more specific: "tỷ lệ bao nhiêu" is a target, bare "bao nhiêu" an amount; a cue
+    # that asks (index/fields.py matched_cues) outweighs the topic named around it: "đơn vị làm hồ
+    # sơ … nhiệm vụ … thì phải chờ bao lâu" asks for a deadline
+    scores = {qtype: sum(len(cue) * (ASKING_WEIGHT if asks else 1) for cue, asks in cues)
+              for qtype, cues in matched_cues(question, table).items()}
+    return max(QTYPES, key=lambda t: scores.get(t, 0)) if scores else "other"
 
 
 def wants_number(question: str) -> bool:

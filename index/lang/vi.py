@@ -246,10 +246,15 @@ LIST_ITEM_MARKER = r"[-+*•–]"
 # --- question types ------------------------------------------------------------------------------
 # Cue phrases (folded, so bare queries match) for the kind of fact a question wants.
 
+# Words that ask (folded, space-padded; search): a cue holding one, or followed by one within
+# ASKING_REACH words ("lệ phí bao nhiêu"), says what the question asks for; a cue without ("thẩm
+# quyền", "hồ sơ") may only say what it is about (index/fields.py matched_cues)
+ASKING = re.compile(r" (?:bao lau|bao nhieu|bao gio|may|nao|ai|dau|gi|the nao|ra sao) ")
+ASKING_REACH = 3
 QUESTION_CUES: dict[str, tuple[str, ...]] = {
     "deadline": (
         "khi nao", "bao gio", "thoi han", "han chot", "cham nhat", "truoc ngay", "ngay nao",
-        "thoi gian nao", "thoi diem", "luc nao", "dinh ky", "bao lau", "han nop", "thang may",
+        "thoi gian nao", "thoi diem", "luc nao", "dinh ky", "bao lau", "may ngay", "bao nhieu ngay", "han nop", "thang may",
         "quy may", "nam nao", "han",
     ),
     "responsibility": (
@@ -384,6 +389,8 @@ FACT_PATTERNS: dict[str, re.Pattern[str]] = {
     "deadline": re.compile(
         r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}|[Qq]uý\s+[IV1-4]+|tháng\s+\d{1,2}"
         r"|(?:trước|chậm nhất|trong vòng|trong thời hạn)\s[^.;]{0,40}\d|hằng năm|hàng năm|định kỳ|năm\s+\d{4}"
+        # a span of time is as much a deadline as a date: "Thời hạn giải quyết: 15 Ngày", "ít nhất 10 ngày trước"
+        rf"|{_NUM}\s*(?:\([^)]{{1,20}}\)\s*)?(?i:ngày|tháng|năm|giờ|tuần)\b"
     ),
     "amount": re.compile(rf"{_NUM}\s*(?:triệu|tỷ|nghìn|ngàn)?\s*(?:đồng|đ\b|VNĐ)|{_NUM}\s*%|kinh phí|ngân sách", re.I),
     "target": re.compile(rf"{_NUM}\s*%|{_NUM}\s*(?:nam/100 nữ|điểm|xã|huyện|tổ chức|sản phẩm|doanh nghiệp)|ít nhất|trở lên|đến năm\s+\d{{4}}", re.I),

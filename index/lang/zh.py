@@ -108,8 +108,13 @@ LIST_ITEM_MARKER = "[\u2460-\u2473]"
 
 # --- question types ------------------------------------------------------------------------------
 
+# Words that ask (search): a cue holding one, or followed by one within ASKING_REACH characters
+# ("材料有哪些"), says what the question asks for; a cue without ("材料", "部门") may only say what
+# it is about (index/fields.py matched_cues)
+ASKING = re.compile("多久|多长|多少|多大|几|什么|哪|谁|何|怎么|如何|吗|是否|能否|能不能|有没有|收不收")
+ASKING_REACH = 4
 QUESTION_CUES: dict[str, tuple[str, ...]] = {
-    "deadline": ("什么时候", "何时", "截止", "期限", "之前", "以前", "多久", "哪一年", "几月", "时间", "日期", "何日", "前完成"),
+    "deadline": ("什么时候", "何时", "截止", "期限", "之前", "以前", "多久", "多长时间", "几天", "多少天", "哪一年", "几月", "时间", "日期", "何日", "前完成"),
     "responsibility": ("哪个部门", "哪些部门", "谁负责", "负责", "牵头", "配合", "职责", "由谁", "主管", "责任", "哪个单位", "哪些单位", "职能"),
     "eligibility": ("条件", "资格", "对象", "哪些人", "谁可以", "能否", "可以申请", "符合", "材料", "需提交", "申请", "范围", "享受"),
     "amount": ("多少钱", "金额", "资金", "经费", "预算", "补贴标准", "补助标准", "万元", "元", "支出", "收入", "多少"),
@@ -213,7 +218,9 @@ ANSWER_CUES: dict[str, tuple[str, ...]] = {
 
 _NUM = r"\d[\d.,，]*"
 FACT_PATTERNS: dict[str, re.Pattern[str]] = {
-    "deadline": re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|每年|每季度|之前|以前|前完成|年底|底前|截至"),
+    # a date, or a span of time ("15个工作日", "三十日内", "一个月内")
+    "deadline": re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|每年|每季度|之前|以前|前完成|年底|底前|截至"
+                           rf"|(?:{_NUM}|[一二两三四五六七八九十百]+)\s*(?:个)?(?:工作日|日|天|周|个月|月内|年内|小时)"),
     "amount": re.compile(rf"{_NUM}\s*(?:万元|亿元|元|万)|{_NUM}\s*%|资金|经费|预算"),
     "target": re.compile(rf"{_NUM}\s*(?:%|张|家|个|人|万)|达到|以上|不低于|不超过|覆盖"),
     "responsibility": re.compile(rf"[{CJK}]{{1,12}}(?:局|部门|委员会|委|办公室|办|中心|政府)|负责|牵头|配合|主管|承担"),

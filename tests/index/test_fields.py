@@ -114,5 +114,24 @@ def test_a_question_of_a_narrower_kind_is_not_asking_the_wider_one(question, kin
     assert kind in asked and not_kind not in asked
 
 
+@pytest.mark.parametrize(
+    "question, asked",
+    [
+        # a field the question only names ("thẩm quyền", "giấy tờ", "kết quả", "材料") is what it is
+        # about; the words that ask ("bao lâu", "mấy ngày", "哪里") say what it wants
+        ("Tố cáo cán bộ thuộc thẩm quyền giải quyết của cấp trung đoàn thì thời hạn giải quyết là bao lâu?", {"deadline"}),
+        ("Giấy tờ cũ của ông tôi chỉ ghi phiên hiệu, muốn xin giấy xác nhận thì mấy ngày có kết quả?", {"deadline"}),
+        ("在越南申请一次性领取社保，要到哪里交材料？", {"place"}),
+        # a field named right before a word that asks is asked for too
+        ("lam lai the can cuoc thi mat bao nhieu ngay va le phi bao nhieu", {"deadline", "fee"}),
+        ("申请材料有哪些？", {"papers"}),
+        # with no word that asks, the fields it names are all we have
+        ("Cho tôi biết lệ phí và thời hạn giải quyết.", {"deadline", "fee"}),
+    ],
+)
+def test_a_question_asks_for_what_its_asking_words_point_at(question, asked):
+    assert asked_kinds(question) == asked
+
+
 def test_a_question_of_no_kind_asks_for_none():
     assert asked_kinds("Kế hoạch này nhằm mục đích gì?") == frozenset()

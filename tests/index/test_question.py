@@ -22,6 +22,10 @@ from index.retrieve import prepare_query
         ("到2020年全市养老床位总数的目标是多少？", "target"),
         ("自评报告什么时候之前要报送？", "deadline"),
         ("Kế hoạch này nhằm mục đích gì?", "other"),
+        # the words that ask outweigh the topic named around them ("đơn vị", "giấy tờ")
+        ("em bi mac benh khi lam nhiem vu, don vi lam ho so cong nhan benh binh thi phai cho bao lau", "deadline"),
+        ("Giấy tờ cũ của ông tôi chỉ ghi phiên hiệu, muốn xin giấy xác nhận thì mấy ngày có kết quả?", "deadline"),
+        ("在越南拿到许可证后，开工前至少要提前几天书面通知省人民委员会？", "deadline"),
     ],
 )
 def test_question_types(question, qtype):
