@@ -55,8 +55,8 @@ logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
 TOKEN_ENV = "MILVUS_TOKEN"
 INSERT_BATCH = 2000  # rows a request: a request is at most 64 MB
 MAX_LIMIT = 16384  # Milvus's largest top-k
-# BM25 scores fetched for the score array fusion reads (a ranked document's best passage): the best
-# this many passages; a ranked document with none among them is represented by its first passage
+# BM25 scores fetched for a score array asked for without naming the passages it will be read at
+# (retrieval names them: a ranked document's passages): the best this many passages, 0 elsewhere
 SCORES_LIMIT = 1000
 _EMPTY = {0: 0.0}  # Milvus refuses an empty sparse row: a passage with no tokens scores 0 this way
 MEANS_PROPERTY = "policyqa.means"  # the language means a collection's vectors were centred with

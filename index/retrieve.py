@@ -232,10 +232,8 @@ class Retriever:
         n = s.candidates
         own = self.lexical_weight(query) if mode == "hybrid" else 1.0
         rankings: dict[str, list[tuple[int, float]]] = {}
-        bm25_scores = None
         if mode in ("bm25", "hybrid") and own > 0:
-            bm25_scores = self.stored.lexical.scores(list(query.tokens))
-            rankings["bm25"] = top_k(bm25_scores, n) if bm25_scores is not None else []
+            rankings["bm25"] = self.stored.lexical.search(list(query.tokens), n)
         if mode in ("bm25", "hybrid") and query.translated:
             # the question's terms in the other language reach passages it cannot match itself
             rankings["glossary"] = self.stored.lexical.search(list(query.translated), n)
@@ -263,7 +261,7 @@ class Retriever:
         evidence = self.documents.document_evidence if mode == "hybrid" else 0.0
         doc_weight, dense_doc_weight = s.document_weight * own * evidence, s.dense_document_weight * evidence
         if doc_weight > 0:
-            fused = self._add_documents(fused, query, bm25_scores, doc_weight)
+            fused = self._add_documents(fused, query, doc_weight)
         if dense_doc_weight > 0 and len(self.documents.whole):
             fused = self._add_dense_documents(fused, vector, query.lang, rankings["dense"], dense_doc_weight)
         for name, ranked in rankings.items():
@@ -341,17 +339,23 @@ class Retriever:
             p += 1 + len(moved)
         return out
 
-    def _add_documents(self, fused, query: Query, bm25_scores: np.ndarray | None, weight: float):
+    def _add_documents(self, fused, query: Query, weight: float):
         """Fold in BM25 over whole documents; a ranked document none of whose passages is a
         candidate enters with its passage of best BM25 score."""
         view = self.documents
         ranked = view.lexical.search(list(query.document_tokens), self.settings.candidates)
+        # the passages of those documents alone are scored (one request to a remote index, not a
+        # score for every passage of the corpus)
+        present = {int(view.of_passage[i]) for i, _, _ in fused}
+        entering = [np.asarray(view.passages[d]) for d, _ in ranked if d not in present]
+        among = np.concatenate(entering) if entering else None
+        scores = self.stored.lexical.scores(list(query.tokens), among=among) if among is not None else None
 
         def representative(d: int) -> int:
             members = view.passages[d]
-            if bm25_scores is None:
+            if scores is None:
                 return int(members[0])
-            return int(members[np.argmax(bm25_scores[members])])
+            return int(members[np.argmax(scores[members])])
 
         fused = add_group_ranking(
             fused, "document", [d for d, _ in ranked], lambda i: int(view.of_passage[i]), representative,
