@@ -49,6 +49,19 @@ def test_a_document_holding_all_the_question_words_comes_first(tmp_path, monkeyp
     assert document_view(stored).split_share == pytest.approx(1 / 3)
 
 
+def test_a_ranked_document_with_no_passage_among_the_candidates_enters_with_its_best_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(retrieve, "MIN_DOCUMENTS", 1)
+    stored = make_index(tmp_path, {
+        "a": ("vi", ["alpha beta gamma"]),
+        "long": ("vi", ["zeta one", f"alpha beta gamma {FILLER} {FILLER}", "gamma two"]),
+    })
+    retriever = Retriever(stored, ConstantEmbedder(), Settings())
+    # only "a" is a candidate: "long" ranks second as a whole document and brings the passage that
+    # holds the question's words, not its first one
+    fused = retriever._add_documents([(0, 1.0, {"bm25": 1})], prepare_query("alpha beta gamma", None), 1.0)
+    assert [(stored.chunks[i].chunk_id, ranks.get("document")) for i, _, ranks in fused] == [("a#0", 1), ("long#1", 2)]
+
+
 def test_no_document_ranking_over_a_handful_of_documents(tmp_path):
     stored = make_index(tmp_path, {"a": ("vi", ["alpha", "beta"]), "b": ("vi", ["gamma"])})
     assert len(document_view(stored).ids) < retrieve.MIN_DOCUMENTS
