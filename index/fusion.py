@@ -54,7 +54,7 @@ def add_group_ranking(
     name: str,
     groups: list[int],
     group_of,
-    representative,
+    representatives,
     *,
     weight: float = 1.0,
     k: int = 60,
@@ -62,8 +62,9 @@ def add_group_ranking(
     """Fold in a ranking of groups (documents ranked as a whole) as one more RRF list.
 
     Every item gains ``weight / (k + rank of its group)``, so items of one group keep their order
-    among themselves; a ranked group with no item among ``fused`` enters with
-    ``representative(group)``. ``group_of`` maps an item to its group.
+    among themselves; the ranked groups with no item among ``fused`` enter with one item each,
+    ``representatives(those groups)`` (asked once: a remote index scores them in one request).
+    ``group_of`` maps an item to its group.
     """
     if not groups or weight == 0:
         return fused
@@ -71,11 +72,10 @@ def add_group_ranking(
     scores = {i: s for i, s, _ in fused}
     ranks = {i: dict(r) for i, _, r in fused}
     present = {group_of(i) for i in scores}
-    for g in groups:
-        if g not in present:
-            i = representative(g)
-            scores.setdefault(i, 0.0)
-            ranks.setdefault(i, {})
+    entering = [g for g in groups if g not in present]
+    for i in representatives(entering) if entering else []:
+        scores.setdefault(i, 0.0)
+        ranks.setdefault(i, {})
     for i in scores:
         r = group_rank.get(group_of(i))
         if r is not None:

@@ -344,21 +344,16 @@ class Retriever:
         candidate enters with its passage of best BM25 score."""
         view = self.documents
         ranked = view.lexical.search(list(query.document_tokens), self.settings.candidates)
-        # the passages of those documents alone are scored (one request to a remote index, not a
-        # score for every passage of the corpus)
-        present = {int(view.of_passage[i]) for i, _, _ in fused}
-        entering = [np.asarray(view.passages[d]) for d, _ in ranked if d not in present]
-        among = np.concatenate(entering) if entering else None
-        scores = self.stored.lexical.scores(list(query.tokens), among=among) if among is not None else None
 
-        def representative(d: int) -> int:
-            members = view.passages[d]
-            if scores is None:
-                return int(members[0])
-            return int(members[np.argmax(scores[members])])
+        def representatives(entering: list[int]) -> list[int]:
+            # the passages of those documents alone are scored (one request to a remote index, not
+            # a score for every passage of the corpus)
+            members = [np.asarray(view.passages[d]) for d in entering]
+            scores = self.stored.lexical.scores(list(query.tokens), among=np.concatenate(members))
+            return [int(m[0]) if scores is None else int(m[np.argmax(scores[m])]) for m in members]
 
         fused = add_group_ranking(
-            fused, "document", [d for d, _ in ranked], lambda i: int(view.of_passage[i]), representative,
+            fused, "document", [d for d, _ in ranked], lambda i: int(view.of_passage[i]), representatives,
             weight=weight, k=self.settings.rrf_k,
         )
         # a clear lead is strong evidence that rank fusion flattens: a first rank counts the same
@@ -387,13 +382,13 @@ class Retriever:
                 best[d] = score
         ranked = sorted(best, key=best.__getitem__, reverse=True)[: self.settings.candidates]
 
-        def representative(d: int) -> int:
+        def nearest(d: int) -> int:
             members = view.passages[d]
             langs = [self.stored.documents[view.ids[d]].meta.lang] * len(members)
             return int(members[np.argmax(center(self.stored.vectors[members], langs, self.stored.dense.means) @ q)])
 
         return add_group_ranking(
-            fused, "dense_document", ranked, lambda i: int(view.of_passage[i]), representative,
+            fused, "dense_document", ranked, lambda i: int(view.of_passage[i]), lambda entering: [nearest(d) for d in entering],
             weight=weight, k=self.settings.rrf_k,
         )
 

@@ -30,11 +30,18 @@ def test_near_duplicates_are_shown_once_folded_into_the_better_ranked_passage():
 def test_group_ranking_lifts_every_item_of_a_ranked_group_and_adds_missing_groups():
     fused = reciprocal_rank_fusion({"bm25": [(1, 3.0), (2, 2.0), (3, 1.0)]})
     group_of = {1: "x", 2: "y", 3: "y", 9: "z"}.__getitem__
-    out = add_group_ranking(fused, "document", ["y", "z"], group_of, lambda g: 9)
+    asked = []
+
+    def representatives(groups):
+        asked.append(list(groups))
+        return [9 for _ in groups]
+
+    out = add_group_ranking(fused, "document", ["y", "z"], group_of, representatives)
+    assert asked == [["z"]]  # once, for the ranked groups with no item among the fused ones
     order = [i for i, _, _ in out]
     assert order[:2] == [2, 3]  # both items of the top group, in their own order
     assert 9 in order and dict((i, r) for i, _, r in out)[9] == {"document": 2}  # group z via its representative
-    assert add_group_ranking(fused, "document", ["y"], group_of, lambda g: 9, weight=0) == fused
+    assert add_group_ranking(fused, "document", ["y"], group_of, representatives, weight=0) == fused
 
 
 def test_margin_confidence_grows_with_the_leaders_lead():
