@@ -31,7 +31,7 @@ from .reader import Reader
 from .retrieve import Query
 from .scorer import Scorer
 from .scorer import default as default_scorer
-from .sentences import split_clauses, split_sentences
+from .sentences import clip, split_clauses, split_sentences
 from .tokenize import normalize, tokenize
 from .types import Answer, Citation, DocMeta, DocRef, Document, Hit
 
@@ -49,6 +49,7 @@ UNSEEN_WORD_WEIGHT = 0.5
 GLOSSARY_WORTH = 0.4
 PAIR_SHARE = 0.2  # of coverage, for the question's word pairs ("thời_hạn") found together
 CLAUSE_FACT_BONUS = 0.3  # a long sentence is cut to its clause that covers the question, this more for the fact asked
+ANCHOR_CHARS = 10  # a run of clauses holds the clause it was chosen for when it holds this many of its first characters
 # confidence: coverage, less up to KEY_DISCOUNT for the question's rarest words missing, and up to
 # FACT_DISCOUNT for a missing fact of the kind asked
 KEY_DISCOUNT = 0.4
@@ -445,23 +446,42 @@ def _trim(c: _Candidate, weights: _Weights, question: Question) -> str:
         text = f"{c.heading}{' ' if _ASKED.search(c.heading) else ': '}{text}"
     if len(text) <= MAX_ANSWER_CHARS:
         return text
+    # the clause that covers the question best, grown by the clauses around it while it fits
+    # (after it first: what a question's words lead up to tends to follow them) …
     clauses = split_clauses(c.text)
-    scores = [weights.coverage(cl) + CLAUSE_FACT_BONUS * _fact_score(cl, question) for cl in clauses]
-    best = max(range(len(clauses)), key=lambda i: scores[i])
-    lo = hi = best
     joiner = _joiner(c.text)
-    while True:
-        grown = False
-        for nlo, nhi in ((lo, hi + 1), (lo - 1, hi)):
-            if 0 <= nlo and nhi < len(clauses) and len(joiner.join(clauses[nlo : nhi + 1])) <= MAX_ANSWER_CHARS:
-                lo, hi, grown = nlo, nhi, True
-                break
-        if not grown:
-            break
+    scores = [_clause_score(cl, weights, question) for cl in clauses]
+    anchor = max(range(len(clauses)), key=lambda i: scores[i])
+    lo, hi = _grown(clauses, anchor, joiner)
     window = joiner.join(clauses[lo : hi + 1])
     if len(window) > MAX_ANSWER_CHARS:
-        window = window[: MAX_ANSWER_CHARS - 1].rstrip() + "…"
+        window = clip(window, MAX_ANSWER_CHARS)
+    # … unless that lacks the fact asked for and a run from an earlier clause holds it with the
+    # anchor's start ("Trong thời hạn 30 ngày, | kể từ ngày hết thời hạn giải quyết khiếu nại …")
+    fact = _fact_score(window, question)
+    for start in reversed(range(lo)):  # the shortest such run
+        run = clip(joiner.join(clauses[start:]), MAX_ANSWER_CHARS)
+        if clauses[anchor][:ANCHOR_CHARS] in run and _fact_score(run, question) > fact:
+            lo, window = start, run
+            break
     return window if lo == 0 else "…" + window
+
+
+def _clause_score(text: str, weights: _Weights, question: Question) -> float:
+    return weights.coverage(text) + CLAUSE_FACT_BONUS * _fact_score(text, question)
+
+
+def _grown(clauses: list[str], anchor: int, joiner: str) -> tuple[int, int]:
+    """The first and last clause of the run around ``anchor`` grown one clause at a time, after it
+    first, while it fits in MAX_ANSWER_CHARS."""
+    lo = hi = anchor
+    while True:
+        for nlo, nhi in ((lo, hi + 1), (lo - 1, hi)):
+            if 0 <= nlo and nhi < len(clauses) and len(joiner.join(clauses[nlo : nhi + 1])) <= MAX_ANSWER_CHARS:
+                lo, hi = nlo, nhi
+                break
+        else:
+            return lo, hi
 
 
 def citation(hit: Hit, meta: DocMeta, quote: str, year: int, also_in: tuple[DocRef, ...] = ()) -> Citation:

@@ -570,3 +570,24 @@ def test_words_the_corpus_never_saw_do_not_outweigh_the_question_words_it_has():
     unseen = [t for t in query.tokens if "_" not in t and not lexical.holds(t)]
     assert len(unseen) >= 3  # the asker's story and "bao lâu"
     assert _Weights(query, lexical).coverage(texts[0]) > 2 / 3
+
+
+def test_a_long_sentence_is_quoted_from_the_clause_that_states_the_time_asked_for():
+    """The question's words fill the sentence's long middle clause; the figure it asks for opens it."""
+    sentence = ("Trong thời hạn 30 ngày, kể từ ngày hết thời hạn giải quyết khiếu nại quy định tại Điều 28 "
+                "Luật Khiếu nại mà khiếu nại lần đầu không được giải quyết hoặc kể từ ngày nhận được quyết "
+                "định giải quyết khiếu nại lần đầu mà người khiếu nại không đồng ý thì có quyền khiếu nại "
+                "lần hai đến Bộ trưởng Bộ Quốc phòng kèm theo quyết định giải quyết khiếu nại lần đầu và "
+                "các tài liệu có liên quan để được xem xét, giải quyết theo quy định của pháp luật.")
+    assert len(sentence) > MAX_ANSWER_CHARS
+    text = f"Trình tự thực hiện: {sentence}"
+    meta = DocMeta(title="Thủ tục giải quyết khiếu nại lần hai tại Bộ Quốc phòng", lang="vi")
+    chunk = Chunk("khieu-nai.txt#0", "khieu-nai.txt", 0, text, ("Trình tự thực hiện",))
+    other = Chunk("khieu-nai.txt#1", "khieu-nai.txt", 1, "Cơ quan thực hiện: Bộ Quốc phòng", ("Cơ quan thực hiện",))
+    lexical = LexicalIndex.build([tokenize(c.text) for c in (chunk, other)])
+    docs = {"khieu-nai.txt": Document("khieu-nai.txt", f"{text}\n{other.text}", meta, "0")}
+    hits = [Hit(chunk, 1.0, {"bm25": 1}, {"dense": TYPICAL_DENSE}), Hit(other, 0.8, {"bm25": 2}, {"dense": 0.3})]
+    question = "Không đồng ý với quyết định giải quyết khiếu nại lần đầu thì trong bao lâu được khiếu nại lần hai?"
+    a = answer(prepare_query(question, None), hits, lexical=lexical, documents=docs, year=2026)
+    assert a.found and "30 ngày" in a.text
+    assert len(a.text) <= MAX_ANSWER_CHARS + 1  # "…" at most
