@@ -313,7 +313,7 @@ def _joiner(text: str) -> str:
 
 def _has_asked_figure(text: str, unit: str | None, lang: str) -> bool:
     """A figure of what a question in ``lang`` counts ("300 xã" for "bao nhiêu xã", money for
-    "多少钱"; index/lang asked_unit); any figure when it does not say, or when its unit has no
+    "多少钱", a span of time for "mấy ngày"; index/lang asked_unit); any figure when it does not say, or when its unit has no
     known form in the sentence's language."""
     if unit is None:
         return _has_figure(text)
@@ -321,6 +321,8 @@ def _has_asked_figure(text: str, unit: str | None, lang: str) -> bool:
     lang_rules = rules(text_lang)
     if unit == "money":
         return bool(lang_rules.MONEY_FIGURE.search(text))
+    if unit == "time":
+        return bool(lang_rules.SPAN_OF_TIME.search(text))
     if unit == "percent":
         return bool(lang_rules.PERCENT_FIGURE.search(text))
     forms = (unit,) if text_lang == lang else glossary.units(unit, lang)
@@ -562,7 +564,7 @@ def answer(
             return Answer(query.text, query.lang, question.type, True, quote, [cite], hits)
     reading = _reading(query, hits, documents, question, weights, scorer, reader)
     best, evidence = select(query, reading, documents)
-    p = scorer.evidence.probability(evidence) if best is not None else 0.0
+    p = max((scorer.evidence.probability(e) for e in evidence), default=0.0)
     if best is None or p < threshold:
         return Answer(query.text, query.lang, question.type, False, lang_rules.NOT_FOUND, [], hits, evidence=p)
     quote = _trim(best, weights, question)
@@ -628,8 +630,11 @@ class Reading:
     cands: list[_Candidate]
 
 
-def select(query: Query, reading: Reading, documents) -> tuple[_Candidate | None, dict]:
-    """The best of a reading's scored candidates, and the evidence features the scorer weighs."""
+def select(query: Query, reading: Reading, documents) -> tuple[_Candidate | None, list[dict]]:
+    """The best of a reading's scored candidates, and the evidence features the scorer weighs: of
+    the best and, when the reader re-ranked them, of the word features' first too. The documents
+    answer when either is convincing: the reader's choice may share fewer words with the question
+    than the word features' (it is chosen for what it says), so its own evidence reads weaker."""
     hits, weights, question, cands = reading.read, reading.weights, reading.question, reading.cands
     # a plan that never names the place asked about is about somewhere else (the evidence model
     # declines its sentences): quote it only when no plan among the passages names that place
@@ -639,11 +644,20 @@ def select(query: Query, reading: Reading, documents) -> tuple[_Candidate | None
         cands = [c for c in cands if hits[c.hit_index].chunk.doc_id in named] or cands
     best = max(cands, key=lambda c: c.score, default=None)
     if best is None:
-        return None, {}
+        return None, []
+    firsts = [best]
+    if "lexical" in best.features:
+        words_first = max(cands, key=lambda c: c.features["lexical"])
+        firsts += [words_first] if words_first is not best else []
+    firsts = [_completed(c, question) for c in firsts]
+    return firsts[0], [features(query, hits, weights, c, question, documents) for c in firsts]
+
+
+def _completed(best: _Candidate, question: Question) -> _Candidate:
+    """"… hỗ trợ hộ nghèo. Mức hỗ trợ 2 triệu đồng/hộ.": the next sentence states the figure asked for."""
     if best.after and not _states_asked(best.body, question) and _states_asked(best.after, question):
-        # "… hỗ trợ hộ nghèo. Mức hỗ trợ 2 triệu đồng/hộ.": the next sentence states the figure asked for
-        best = replace(best, text=f"{best.text}{_joiner(best.text)}{best.after}", after="")
-    return best, features(query, hits, weights, best, question, documents)
+        return replace(best, text=f"{best.text}{_joiner(best.text)}{best.after}", after="")
+    return best
 
 
 def features(query: Query, hits: list[Hit], weights: _Weights, best: _Candidate, question: Question,

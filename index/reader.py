@@ -163,20 +163,24 @@ class Reader:
 
         marker = json.loads((folder / _MARKER).read_text("utf-8"))
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.enable_truncation(marker["max_length"], strategy="only_second")
-        self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id("<pad>") or 0)
+        # the candidate is cut, as in training; a question longer than the whole window (a pasted
+        # page) is cut too rather than refused
+        self.tokenizer.enable_truncation(marker["max_length"], strategy="longest_first")
         options = onnxruntime.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
         self.session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
 
     def score(self, question: str, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros(0, dtype=np.float32)
-        encoded = self.tokenizer.encode_batch([(question, t) for t in texts])
-        ids = np.array([e.ids for e in encoded], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-        return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0].astype(np.float32)
+        """Each pair's score, read alone: the int8 model quantizes its activations per tensor, so
+        in a batch a pair's score would depend on the others beside it (and on their padding);
+        alone it does not, and it is faster, with no padding to read (measured: 137 → 117 ms for
+        a question's shortlist)."""
+        out = np.zeros(len(texts), dtype=np.float32)
+        for i, e in enumerate(self.tokenizer.encode_batch([(question, t) for t in texts])):
+            feed = {"input_ids": np.array([e.ids], dtype=np.int64), "attention_mask": np.array([e.attention_mask], dtype=np.int64)}
+            out[i] = self.session.run(None, feed)[0][0]
+        return out
 
 
 @lru_cache(maxsize=4)

@@ -11,7 +11,8 @@ Two logistic models over features index/answer.py computes (no language model):
 
 With the reader (index/reader.py, a cross-encoder that reads question and candidate together) a
 third model, ``rerank``, scores the candidates again by the candidate model's score and the
-reader's; the best by it is quoted. Whether anything answers stays the evidence model's call.
+reader's; the best by it is quoted. Whether anything answers stays the evidence model's call, on
+the more convincing of the reader's choice and the candidate model's (index/answer.py select).
 
 The weights are fitted by ``python -m eval.train_scorer`` (its docstring says on which data) and
 stored in ``scorer.json`` beside this module, standardization folded in: a score is one dot product.
@@ -44,6 +45,8 @@ EVIDENCE_FEATURES = (
     "missing_years",  # the question's years the passage does not state (another period's plan)
     "asked_missing",  # the question asks for a figure or contact the candidate does not state
     "dense_top",  # the nearest passage's cosine to the question (after centring)
+    "other_script",  # the candidate is in the other language than the question: its words reach it
+    # only through the glossary, so its coverage reads low for a right answer
 )
 RERANK_FEATURES = (
     "lexical",  # the candidate model's log-odds

@@ -255,7 +255,7 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
     "deadline": (
         "khi nao", "bao gio", "thoi han", "han chot", "cham nhat", "truoc ngay", "ngay nao",
         "thoi gian nao", "thoi diem", "luc nao", "dinh ky", "bao lau", "may ngay", "bao nhieu ngay", "han nop", "thang may",
-        "quy may", "nam nao", "han",
+        "quy may", "nam nao", "han", "bao nhieu tieng", "may tieng", "bao nhieu gio", "may thang",
     ),
     "responsibility": (
         "co quan nao", "don vi nao", "so nao", "ai chiu trach nhiem", "ai chu tri", "chu tri",
@@ -312,14 +312,18 @@ ASKED_MONEY = re.compile(
     r" (?:so tien|tien thuong|tien ho tro|kinh phi|chi phi|muc ho tro|muc chi|ngan sach|muc thuong|gia bao nhieu) "
 )
 ASKED_PERCENT = re.compile(r" (?:ty le|phan tram) ")
+# a question that counts time ("bao nhiêu tiếng", "mấy ngày", "bao lâu") is answered by a span of
+# time in any unit (SPAN_OF_TIME): "12 giờ" answers "bao nhiêu tiếng", "02 tháng" "mấy ngày"
+TIME_UNITS = frozenset("gio tieng phut ngay tuan thang nam".split())
+ASKED_TIME = re.compile(r" bao lau ")
 _MONEY_UNITS = r"đồng|VNĐ|đ(?=\W|$)"
 # words after "bao nhiêu" that are not a thing counted ("bao nhiêu một tờ", "bao nhiêu là đủ")
 _NOT_COUNTED = frozenset("mot moi sau truoc tu den lau la thi de cho duoc nua va voi trong o tai khi neu con roi vay the a ha".split())
 
 
 def asked_unit(question: str) -> str | None:
-    """What a figure question counts: "money", "percent", a folded syllable ("xa" for "bao nhiêu
-    xã", "bo" for "mấy bộ"), or None when the question does not say."""
+    """What a figure question counts: "money", "percent", "time", a folded syllable ("xa" for "bao
+    nhiêu xã", "bo" for "mấy bộ"), or None when the question does not say."""
     folded = padded(question)
     # the first cue followed by a thing counted ("từ bao nhiêu đến bao nhiêu năm": năm); folded
     # "may" is also "máy" (machine): trust it only as "mấy", or in a question without marks
@@ -330,7 +334,9 @@ def asked_unit(question: str) -> str | None:
     if m and m["unit"] == "phan":
         return "percent"
     if m:
-        return m["unit"]
+        return "time" if m["unit"] in TIME_UNITS else m["unit"]
+    if ASKED_TIME.search(folded):
+        return "time"
     if ASKED_MONEY.search(folded):
         return "money"
     if ASKED_PERCENT.search(folded):
@@ -385,12 +391,20 @@ ANSWER_CUES: dict[str, tuple[str, ...]] = {
 
 # What a sentence must hold to answer each question type: a date, an amount with its unit, …
 _NUM = r"\d[\d.,]*"
+# a span of time ("15 Ngày làm việc", "12 (mười hai) giờ", "ba năm"), not a date's day or month
+# ("ngày 15 tháng 3 năm 2020"), or how often ("hằng năm", "định kỳ"): what "bao lâu", "mấy
+# ngày", "bao lâu một lần" ask for
+_DIGIT_WORDS = "một|hai|ba|bốn|năm|sáu|bảy|tám|chín"
+SPAN_OF_TIME = re.compile(
+    rf"(?<![Nn]gày\s)(?<![Tt]háng\s)(?:(?<![\d.,]){_NUM}|\b(?i:{_DIGIT_WORDS}|mười)(?:\s+(?i:{_DIGIT_WORDS}|mươi|lăm|mốt))*)"
+    r"\s*(?:\([^)]{1,20}\)\s*)?(?i:ngày|tháng|năm|giờ|tiếng|tuần|phút)\b|(?i:hằng|hàng|mỗi)\s+(?i:năm|quý|tháng|tuần|ngày)|(?i:định kỳ)"
+)
 FACT_PATTERNS: dict[str, re.Pattern[str]] = {
     "deadline": re.compile(
         r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}|[Qq]uý\s+[IV1-4]+|tháng\s+\d{1,2}"
-        r"|(?:trước|chậm nhất|trong vòng|trong thời hạn)\s[^.;]{0,40}\d|hằng năm|hàng năm|định kỳ|năm\s+\d{4}"
+        r"|(?:trước|chậm nhất|trong vòng|trong thời hạn)\s[^.;]{0,40}\d|năm\s+\d{4}|"
         # a span of time is as much a deadline as a date: "Thời hạn giải quyết: 15 Ngày", "ít nhất 10 ngày trước"
-        rf"|{_NUM}\s*(?:\([^)]{{1,20}}\)\s*)?(?i:ngày|tháng|năm|giờ|tuần)\b"
+        + SPAN_OF_TIME.pattern
     ),
     "amount": re.compile(rf"{_NUM}\s*(?:triệu|tỷ|nghìn|ngàn)?\s*(?:đồng|đ\b|VNĐ)|{_NUM}\s*%|kinh phí|ngân sách", re.I),
     "target": re.compile(rf"{_NUM}\s*%|{_NUM}\s*(?:nam/100 nữ|điểm|xã|huyện|tổ chức|sản phẩm|doanh nghiệp)|ít nhất|trở lên|đến năm\s+\d{{4}}", re.I),
@@ -439,7 +453,7 @@ FIELD_KINDS: dict[str, tuple[str, ...]] = {
     "result": ("ket qua",),
 }
 ASKS: dict[str, tuple[str, ...]] = {
-    "deadline": ("bao lau", "may ngay", "bao nhieu ngay", "bao nhieu gio", "may gio", "bao nhieu tieng",
+    "deadline": ("bao lau", "may ngay", "bao nhieu ngay", "bao nhieu gio", "may gio", "bao nhieu tieng", "may tieng",
                  "thoi han", "han chot", "cham nhat", "khi nao", "bao gio", "trong bao lau", "thoi gian"),
     "fee": ("le phi", "phi", "muc thu", "ton bao nhieu", "het bao nhieu", "mat bao nhieu tien", "nop bao nhieu",
             "mien phi", "tinh phi", "mat tien", "ton tien", "mat phi", "ton phi", "thu tien"),

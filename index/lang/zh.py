@@ -114,7 +114,8 @@ LIST_ITEM_MARKER = "[\u2460-\u2473]"
 ASKING = re.compile("多久|多长|多少|多大|几|什么|哪|谁|何|怎么|如何|吗|是否|能否|能不能|有没有|收不收")
 ASKING_REACH = 4
 QUESTION_CUES: dict[str, tuple[str, ...]] = {
-    "deadline": ("什么时候", "何时", "截止", "期限", "之前", "以前", "多久", "多长时间", "几天", "多少天", "哪一年", "几月", "时间", "日期", "何日", "前完成"),
+    "deadline": ("什么时候", "何时", "截止", "期限", "之前", "以前", "多久", "多长时间", "几天", "多少天", "哪一年", "几月", "时间", "日期", "何日", "前完成",
+                 "最晚", "最迟", "几个小时", "多少小时", "几个月", "多少个工作日"),
     "responsibility": ("哪个部门", "哪些部门", "谁负责", "负责", "牵头", "配合", "职责", "由谁", "主管", "责任", "哪个单位", "哪些单位", "职能"),
     "eligibility": ("条件", "资格", "对象", "哪些人", "谁可以", "能否", "可以申请", "符合", "材料", "需提交", "申请", "范围", "享受"),
     "amount": ("多少钱", "金额", "资金", "经费", "预算", "补贴标准", "补助标准", "万元", "元", "支出", "收入", "多少"),
@@ -151,23 +152,36 @@ _COUNTED = "年月天日周人户乡镇县村床岁"  # nouns counted without a 
 _COUNTED_WORDS = ("小时", "分钟", "工作日", "星期")
 ASKED_MONEY = re.compile("钱|元|资金|经费|预算|补贴|补助|金额|费用|价格|收费|奖励|奖金|工资")
 ASKED_PERCENT = re.compile("比例|百分之|比率|占比|率(?:是|为|达到|能达到)?多少")
+# a question that counts time ("几个小时", "多少天", "多久") is answered by a span of time in any
+# unit (SPAN_OF_TIME): "02 (hai) giờ" answers "几个小时", "三十日" "多长时间"
+TIME_UNITS = frozenset(("年", "月", "天", "日", "周", "小时", "分钟", "工作日", "星期"))
+ASKED_TIME = re.compile("多久|多长时间|多少时间")
+_DATE_PARTS = ("月", "日")
 
 
 def asked_unit(question: str) -> str | None:
-    """What a figure question counts: "money", "percent", a measure word with its noun ("个乡"),
-    a counted noun ("年"), or None when the question does not say."""
+    """What a figure question counts: "money", "percent", "time", a measure word with its noun
+    ("个乡"), a counted noun ("岁"), or None when the question does not say."""
     m = ASKED_COUNT.search(question)
     unit = m["unit"] if m else ""
     if ASKED_MONEY.match(unit):
         return "money"
+    counted = ""
     if unit and unit[0] in _MEASURES:
         rest = unit[1:]
         noun = next((w for w in _COUNTED_WORDS if rest.startswith(w)), rest[:1] if rest[:1] in _COUNTED else "")
-        return unit[0] + noun  # "个乡", "个小时"; a measure word alone counts whatever it counts
+        if noun in TIME_UNITS:
+            return "time"
+        return unit[0] + noun  # "个乡"; a measure word alone counts whatever it counts
     if word := next((w for w in _COUNTED_WORDS if unit.startswith(w)), None):
-        return word
-    if unit and unit[0] in _COUNTED:
-        return unit[0]
+        counted = word
+    elif unit and unit[0] in _COUNTED:
+        counted = unit[0]
+    if counted:
+        # "几月几日" asks a date, "几个月" a span of time
+        return "time" if counted in TIME_UNITS and counted not in _DATE_PARTS else counted
+    if ASKED_TIME.search(question):
+        return "time"
     if ASKED_MONEY.search(question):
         return "money"
     if ASKED_PERCENT.search(question):
@@ -217,10 +231,14 @@ ANSWER_CUES: dict[str, tuple[str, ...]] = {
 }
 
 _NUM = r"\d[\d.,，]*"
+# a span of time ("15个工作日", "三十日", "二年", "两个小时"), not a date ("2024年12月20日"), or how
+# often ("每年", "定期"): what "多久", "几天", "多久一次" ask for
+SPAN_OF_TIME = re.compile(r"(?<![\d.,月])(?:\d{1,3}(?![\d.,]*\d)|[一二两三四五六七八九十百]+)\s*"
+                          r"(?:个)?(?:工作日|日|天|周|星期|月(?!\d)|年(?!\d)|小时|分钟)|每(?:年|季度|月|周|天|日)|定期")
 FACT_PATTERNS: dict[str, re.Pattern[str]] = {
-    # a date, or a span of time ("15个工作日", "三十日内", "一个月内")
-    "deadline": re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|每年|每季度|之前|以前|前完成|年底|底前|截至"
-                           rf"|(?:{_NUM}|[一二两三四五六七八九十百]+)\s*(?:个)?(?:工作日|日|天|周|个月|月内|年内|小时)"),
+    # a date, or a span of time
+    "deadline": re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|之前|以前|前完成|年底|底前|截至|"
+                           + SPAN_OF_TIME.pattern),
     "amount": re.compile(rf"{_NUM}\s*(?:万元|亿元|元|万)|{_NUM}\s*%|资金|经费|预算"),
     "target": re.compile(rf"{_NUM}\s*(?:%|张|家|个|人|万)|达到|以上|不低于|不超过|覆盖"),
     "responsibility": re.compile(rf"[{CJK}]{{1,12}}(?:局|部门|委员会|委|办公室|办|中心|政府)|负责|牵头|配合|主管|承担"),
@@ -265,7 +283,7 @@ FIELD_KINDS: dict[str, tuple[str, ...]] = {
 }
 ASKS: dict[str, tuple[str, ...]] = {
     "deadline": ("多久", "多长时间", "几天", "多少天", "几日", "期限", "时限", "什么时候", "何时", "截止", "哪天",
-                 "最迟", "提前多久", "工作日", "几个月"),
+                 "最迟", "最晚", "提前多久", "工作日", "几个月", "几个小时", "多少小时"),
     "fee": ("收费", "费用", "收不收", "交多少", "缴费", "免费", "多少钱", "手续费"),
     "benefit": ("补贴多少", "补助多少", "津贴多少", "领多少", "发多少", "补贴标准", "补助标准", "能拿多少"),
     "validity": ("有效期", "多久有效", "有效多久"),

@@ -591,3 +591,34 @@ def test_a_long_sentence_is_quoted_from_the_clause_that_states_the_time_asked_fo
     a = answer(prepare_query(question, None), hits, lexical=lexical, documents=docs, year=2026)
     assert a.found and "30 ngày" in a.text
     assert len(a.text) <= MAX_ANSWER_CHARS + 1  # "…" at most
+
+
+@pytest.mark.parametrize("question", [
+    "Tàu thuyền nước ngoài neo đậu tại cầu cảng thì chậm nhất bao nhiêu tiếng phải nộp giấy tờ cho Biên phòng cửa khẩu cảng?",
+    "外国船舶在越南港口靠码头停泊后，最晚几个小时内要向边防交材料？",
+])
+def test_a_question_counting_hours_is_answered_by_a_span_of_time_in_the_documents_unit(question):
+    """"bao nhiêu tiếng" and "几个小时" are answered by "02 (hai) giờ": not "nothing found" for want of the asker's unit."""
+    text = ("Trình tự thực hiện: Chậm nhất 02 (hai) giờ, kể từ khi tàu thuyền nước ngoài neo đậu tại cầu cảng, "
+            "người làm thủ tục phải nộp cho Biên phòng cửa khẩu cảng các giấy tờ theo quy định.")
+    meta = DocMeta(title="Thủ tục biên phòng đối với tàu thuyền nước ngoài neo đậu tại cầu cảng", lang="vi")
+    chunk = Chunk("bp.txt#0", "bp.txt", 0, text, ("Trình tự thực hiện",))
+    lexical = LexicalIndex.build([tokenize(chunk.text)])
+    docs = {"bp.txt": Document("bp.txt", text, meta, "0")}
+    query = prepare_query(question, None)
+    assert query.question.type == "deadline" and query.question.unit == "time"
+    a = answer(query, [Hit(chunk, 1.0, {"bm25": 1}, {"dense": 0.45})], lexical=lexical, documents=docs, year=2026)
+    assert a.found and "02 (hai) giờ" in a.text
+
+
+def test_the_readers_choice_is_not_declined_for_sharing_fewer_words_than_the_word_features_first(corpus):
+    """"Nothing found" weighs the evidence for the word features' first candidate too: the reader
+    chooses by what a candidate says, which may share fewer of the question's words."""
+    docs, chunks, lexical = corpus
+    question = "Hồ sơ đề nghị khen thưởng gửi chậm nhất khi nào?"
+    hits = [Hit(chunks[i], _fused(r), {"bm25": r + 1}, {"dense": TYPICAL_DENSE}) for r, i in enumerate([0, 4, 1])]
+    plain = answer(prepare_query(question, None), hits, lexical=lexical, documents=docs, year=2026)
+    read = answer(prepare_query(question, None), hits, lexical=lexical, documents=docs, year=2026,
+                  scorer=_with_reader(), reader=_KeywordReader("được khen thưởng theo quy định"))
+    assert plain.found and read.found and "được khen thưởng theo quy định" in read.text
+    assert read.evidence == pytest.approx(plain.evidence)

@@ -22,6 +22,8 @@ NEW_PLAN = (
     "500.000 lượt khách mỗi năm.\n"
 )
 
+NEAR_TIE = 0.005  # fused scores this close rank in either order
+
 
 @pytest.fixture(scope="module")
 def milvus_engine(engine, tmp_path_factory) -> Engine:
@@ -94,7 +96,10 @@ def test_adding_a_document_inserts_only_its_rows_and_ranks_as_the_local_backend(
 
     in_process = Engine.open(local, embedder=engine.embedder)
     questions = [json.loads(line)["question"] for line in (REPO_ROOT / "eval/sets/dev.jsonl").open(encoding="utf-8")]
-    differ = [q for q in questions if [h.chunk.chunk_id for h in in_process.retrieve(q, k=10)]
-              != [h.chunk.chunk_id for h in on_milvus.retrieve(q, k=10)]]
-    # the added rows keep the published centring and their own build's average length: near ties at most
-    assert len(differ) <= 3, differ
+    # the added rows keep the published centring and their own build's average length: the same
+    # first passage, and at every rank a fused score within NEAR_TIE of the local one (two near
+    # ties may swap; measured up to 0.002)
+    for q in questions:
+        here, there = in_process.retrieve(q, k=10), on_milvus.retrieve(q, k=10)
+        assert here[0].chunk.chunk_id == there[0].chunk.chunk_id, q
+        assert max(abs(a.score - b.score) for a, b in zip(here, there)) <= NEAR_TIE, q

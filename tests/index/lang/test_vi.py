@@ -80,7 +80,9 @@ def test_question_language():
         ("Kon Tum có bao nhiêu xã đặc biệt khó khăn?", "xa"),
         ("ho so phai nop may bo", "bo"),
         ("Hồ sơ phải nộp mấy bộ?", "bo"),
-        ("Bị phạt tù từ bao nhiêu đến bao nhiêu năm?", "nam"),  # the first cue counts nothing
+        ("Bị phạt tù từ bao nhiêu đến bao nhiêu năm?", "time"),  # the first cue counts nothing
+        ("Chậm nhất bao nhiêu tiếng trước khi tàu rời cảng phải nộp giấy tờ?", "time"),
+        ("cap lai giay phep thi mat bao lau", "time"),
         ("Mỗi xã được hỗ trợ bao nhiêu tiền?", "money"),
         ("Mức hỗ trợ cho mỗi xã là bao nhiêu?", "money"),
         ("Đến 2030 tỷ lệ cơ sở áp dụng là bao nhiêu?", "percent"),
@@ -92,6 +94,22 @@ def test_question_language():
 )
 def test_the_thing_a_figure_question_counts(question, unit):
     assert vi.asked_unit(question) == unit
+
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("Chậm nhất 12 (mười hai) giờ, trước khi tàu rời cảng", "12 (mười hai) giờ"),
+        ("Thời hạn giải quyết: 15 Ngày làm việc", "15 Ngày"),
+        ("Ba năm liên tiếp hoạt động không hiệu quả", "Ba năm"),
+        ("hàng năm tổ chức sơ kết", "hàng năm"),
+        ("Quyết định ngày 15 tháng 3 năm 2020", None),  # a date, not a span
+        ("Kế hoạch năm 2020", None),
+    ],
+)
+def test_a_span_of_time_answers_how_long_in_any_unit(text, span):
+    m = vi.SPAN_OF_TIME.search(text)
+    assert (m.group(0) if m else None) == span
 
 
 def test_a_count_is_a_figure_followed_by_the_thing_counted():

@@ -24,7 +24,9 @@ def test_question_words_make_no_pairs_and_pairs_do_not_reach_across_them():
     [
         ("昆嵩省有多少个乡被认定为适合儿童的乡？", "个乡"),
         ("每个乡发放多少张宣传单？", "张"),
-        ("免征企业所得税几年？", "年"),
+        ("免征企业所得税几年？", "time"),
+        ("停泊后最晚几个小时内要交材料？", "time"),
+        ("过了试用期想辞职，要提前多久？", "time"),
         ("每人能拿多少培训补贴？", "money"),  # no unit after 多少: the money word in the question
         ("部门预算总额是多少？", "money"),
         ("护理型床位的比例是多少？", "percent"),
@@ -34,6 +36,20 @@ def test_question_words_make_no_pairs_and_pairs_do_not_reach_across_them():
 )
 def test_the_thing_a_figure_question_counts(question, unit):
     assert zh.asked_unit(question) == unit
+
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("劳动者在试用期内提前三日通知用人单位", "三日"),
+        ("竞业限制期限，不得超过二年", "二年"),
+        ("应当在15个工作日内办结", "15个工作日"),
+        ("缴费截止时间为2024年12月20日", None),  # a date, not a span
+    ],
+)
+def test_a_span_of_time_answers_how_long_in_any_unit(text, span):
+    m = zh.SPAN_OF_TIME.search(text)
+    assert (m.group(0) if m else None) == span
 
 
 def test_a_count_is_a_figure_with_the_thing_counted():
