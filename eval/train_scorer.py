@@ -52,7 +52,8 @@ from index.scorer import CANDIDATE_FEATURES, EVIDENCE_FEATURES, RERANK_FEATURES,
 from .beir import cached_index_dir
 from .corpus_set import BUILDER_HASH_CHARS, build_once, run_builder
 from .datasets import SETS_DIR, QAItem, load_qa, normalize
-from .harness import open_engine
+from .harness import open_engine, run_qa
+from .metrics import aggregate
 
 TRAIN_DIR = REPO_ROOT / "eval" / "train"
 OWN_SETS = ("dev.jsonl", "dev2.jsonl", "calibration.jsonl")
@@ -252,36 +253,20 @@ def fit_rerank(unread: list[Asked], scorer: Scorer, reader: Reader) -> tuple[Lin
     return LinearModel(RERANK_FEATURES, tuple(float(v) for v in w), b), figures
 
 
-def held_out(settings: Settings) -> dict[str, dict[str, float]]:
-    """Answer figures, with the shipped weights and settings, on the questions no model here was
-    fitted on: eval/train's sets left out of TRAIN_SETS (docs_vi2, docs_zh2, laws2: procedure
-    pages, notices and PRC laws like the ones users add), the half of them the reader was not
-    trained on either. "answers": right answers among the answerable; "false_abstain": "nothing
-    found" among them; "abstain_ok": "nothing found" among the unanswerable."""
-    from .metrics import answer_correct
-
+def held_out(settings: Settings) -> dict[str, dict]:
+    """Answer figures (eval/metrics.py: answer_acc, abstain_ok, false_abstain), with the shipped
+    weights and settings, on the questions no model here was fitted on: eval/train's sets left out
+    of TRAIN_SETS (docs_vi2, docs_zh2, laws2: procedure pages, notices and PRC laws like the ones
+    users add), the half of them the reader was not trained on either."""
     engine = open_engine(train_settings(settings), progress=False)
-    out, total = {}, {"answerable": 0, "right": 0, "declined": 0, "unanswerable": 0, "abstained": 0}
+    keys = ("answer_acc", "abstain_ok", "false_abstain")
+    out, every = {}, []
     for name in READER_SETS[len(TRAIN_SETS):]:
-        counts = dict.fromkeys(total, 0)
-        for item in load_qa(TRAIN_DIR / name):
-            if reader_half(item):
-                continue
-            a = engine.ask(item.question)
-            if item.answerable:
-                counts["answerable"] += 1
-                counts["right"] += a.found and answer_correct(a.text, item.answers)
-                counts["declined"] += not a.found
-            else:
-                counts["unanswerable"] += 1
-                counts["abstained"] += not a.found
-        total = {k: total[k] + counts[k] for k in total}
-        out[name] = counts
-    out["all"] = total
-    return {name: {"answers": round(c["right"] / c["answerable"], 3),
-                   "false_abstain": round(c["declined"] / c["answerable"], 3),
-                   "abstain_ok": round(c["abstained"] / max(c["unanswerable"], 1), 3),
-                   "questions": c["answerable"] + c["unanswerable"]} for name, c in out.items()}
+        rows, _ = run_qa(engine, [i for i in load_qa(TRAIN_DIR / name) if not reader_half(i)], progress=False)
+        out[name] = aggregate(rows, keys)
+        every += rows
+    out["all"] = aggregate(every, keys)
+    return out
 
 
 def _weights(scorer: Scorer) -> tuple:

@@ -470,6 +470,7 @@ def _trim(c: _Candidate, weights: _Weights, question: Question) -> str:
 
 
 def _clause_score(text: str, weights: _Weights, question: Question) -> float:
+    """How well a clause (or run of them) covers the question, more when it holds the fact asked."""
     return weights.coverage(text) + CLAUSE_FACT_BONUS * _fact_score(text, question)
 
 
